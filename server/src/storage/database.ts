@@ -1,0 +1,132 @@
+/**
+ * Opens the system of record: PGlite in HANDSUP_DATA_DIR by default, or PostgreSQL at DATABASE_URL.
+ * Both get the same migrations and the same drizzle query API; nothing above this file knows which.
+ */
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { lockDataDir } from './data-dir-lock.ts';
+import { type MigrationTx, migrate } from './migrate.ts';
+import * as schema from './schema.ts';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type StorageKind = 'pglite' | 'postgres';
+
+export interface Database {
+  kind: StorageKind;
+  db: Db;
+  /** A raw parameterised query ($1, $2, …) for the few statements drizzle does not express well. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Resolves when the database answers; rejects (within `timeoutMs`) otherwise. */
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+  /** True when the embedded data directory was left by a killed process and has been recovered. */
+  recovered: boolean;
+  /** Embedded only: a copy of the data directory (tests use it as a migrated template). */
+  dumpDataDir?: () => Promise<Blob | File>;
+  /** Migrations applied by this open. */
+  applied: string[];
+}
+
+export type DatabaseOptions =
+  | { kind: 'pglite'; dataDir: string | null /* null = in memory */; loadDataDir?: Blob }
+  | { kind: 'postgres'; url: string; max?: number };
+
+const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  return opts.kind === 'pglite' ? openPglite(opts.dataDir, opts.loadDataDir) : openPostgres(opts.url, opts.max ?? 10);
+}
+
+async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<Database> {
+  const pgDir = dataDir ? join(dataDir, 'pg') : null;
+  const lock = dataDir && pgDir ? lockDataDir(dataDir, pgDir) : null;
+  let pg: PGlite;
+  try {
+    pg = pgDir ? await PGlite.create(pgDir) : await PGlite.create(loadDataDir ? { loadDataDir } : {});
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+  const applied = await migrate(<T>(fn: (tx: MigrationTx) => Promise<T>) =>
+    pg.transaction((tx) =>
+      fn({
+        exec: async (sql) => {
+          await tx.exec(sql);
+        },
+        query: async <R>(sql: string, params?: unknown[]) => (await tx.query<R>(sql, params)).rows,
+      }),
+    ),
+  );
+  const db = drizzlePglite(pg, { schema }) as unknown as Db;
+  return {
+    kind: 'pglite',
+    db,
+    recovered: lock?.recovered ?? false,
+    dumpDataDir: () => pg.dumpDataDir('none'),
+    applied,
+    query: async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params)).rows,
+    ping: async (timeoutMs = 2000) => {
+      await withTimeout(pg.query('SELECT 1'), timeoutMs, 'the embedded database');
+    },
+    close: async () => {
+      try {
+        await pg.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const sql = postgres(url, { max, onnotice: () => {}, connect_timeout: 10, prepare: true });
+  let applied: string[];
+  try {
+    applied = await migrate(<T>(fn: (tx: MigrationTx) => Promise<T>) =>
+      sql.begin((tx) =>
+        fn({
+          exec: async (text) => {
+            await tx.unsafe(text);
+          },
+          query: async <R>(text: string, params?: unknown[]) =>
+            (await tx.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[])) as unknown as R[],
+        }),
+      ) as Promise<T>,
+    );
+  } catch (e) {
+    await sql.end({ timeout: 1 });
+    throw e;
+  }
+  const db = drizzlePostgres(sql, { schema }) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    recovered: false,
+    applied,
+    query: async <T>(text: string, params?: unknown[]) =>
+      (await sql.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[])) as unknown as T[],
+    ping: async (timeoutMs = 2000) => {
+      await withTimeout(sql`SELECT 1`, timeoutMs, 'PostgreSQL');
+    },
+    close: async () => {
+      await sql.end({ timeout: 5 });
+    },
+  };
+}
