@@ -14,6 +14,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | null;
   redisUrl: string | null;
+  /** Prefix of every Redis key and channel (several deployments or test runs can share one Redis). */
+  redisPrefix: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   corsOrigins: string[];
   trustedProxies: string[];
@@ -161,6 +163,7 @@ export function parseConfig(env: Env = process.env): Config {
     dataDir: resolve(read('HANDSUP_DATA_DIR') ?? './data'),
     databaseUrl,
     redisUrl,
+    redisPrefix: read('REDIS_PREFIX') ?? 'handsup:',
     logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
     corsOrigins: origins('CORS_ORIGINS'),
     trustedProxies,

@@ -1,0 +1,33 @@
+/**
+ * createApp(deps): the whole HTTP application as one Elysia instance. Feature modules are mounted
+ * here and nowhere else; the Bun server (server.ts) hands it `/api/*`, `/lti/*`, `/healthz`, `/readyz`.
+ */
+import { Elysia } from 'elysia';
+import { apiDocs } from './api-docs.ts';
+import { type AppDeps, requestFacts } from './context.ts';
+import { errorHandling } from './errors.ts';
+import { healthRoutes } from './health.ts';
+
+export function createApp(deps: AppDeps) {
+  const { log } = deps;
+  return new Elysia({ normalize: false })
+    .use(errorHandling(log))
+    .derive({ as: 'global' }, ({ request }) => {
+      const f = requestFacts(request);
+      return { requestId: f.requestId, clientAddress: f.clientAddress, log: log.child({ requestId: f.requestId }) };
+    })
+    .onAfterResponse({ as: 'global' }, ({ request, set, requestId, clientAddress, log: reqLog }) => {
+      const url = new URL(request.url);
+      (reqLog ?? log).info('request', {
+        requestId,
+        method: request.method,
+        path: url.pathname,
+        status: typeof set.status === 'number' ? set.status : 200,
+        ip: clientAddress,
+      });
+    })
+    .use(apiDocs())
+    .use(healthRoutes(deps));
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,113 @@
+/**
+ * One process, one port, one origin: Bun owns the port; `/ws` is upgraded to a WebSocket, API, LTI and
+ * operations paths go to Elysia, every other path to the SvelteKit app. `startServer` is used by
+ * main.ts and by tests (port 0), and returns a `stop()` that performs the graceful shutdown.
+ */
+import { hostname } from 'node:os';
+import type { Server } from 'bun';
+import type { Config } from './config/config.ts';
+import { createCrossNode } from './crossnode/index.ts';
+import { createApp } from './http/app.ts';
+import { clientAddressResolver } from './http/client-address.ts';
+import { type AppDeps, type Clock, setRequestFacts, systemClock } from './http/context.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { type ConnectionData, createGateway, type RealtimeHandlers, sendFrame } from './realtime/gateway.ts';
+import { openDatabase } from './storage/database.ts';
+import { createWebHandler, type WebHandler } from './web-handler.ts';
+
+const BACKEND_PATH = /^\/(api(\/|$)|lti(\/|$)|healthz$|readyz$|metrics$|\.well-known\/)/;
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+export interface StartOptions {
+  log?: Logger;
+  clock?: Clock;
+  /** Serve the SvelteKit build (default true); API-only tests turn it off. */
+  web?: boolean;
+  /** Realtime message handling; defaults to the protocol's base (hello / ping). */
+  realtime?: (deps: AppDeps) => RealtimeHandlers;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  deps: AppDeps;
+  stop(): Promise<void>;
+}
+
+/** The protocol's base: enough to say hello and keep the connection alive. */
+const baseRealtime = (deps: AppDeps): RealtimeHandlers => ({
+  onMessage(ws, raw) {
+    const msg = JSON.parse(raw) as { type?: string };
+    if (msg.type === 'ping') sendFrame(ws, { type: 'pong', now: deps.clock.now() });
+    else if (msg.type === 'hello') sendFrame(ws, { type: 'welcome', connectionId: ws.data.connectionId, now: deps.clock.now() });
+  },
+});
+
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const nodeId = `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
+  const log = opts.log ?? createLogger(config.logLevel, { node: nodeId });
+  const database = await openDatabase(
+    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir },
+  );
+  if (database.recovered) log.warn('recovered the embedded database after an unclean stop', { dataDir: config.dataDir });
+  if (database.applied.length) log.info('migrations applied', { applied: database.applied });
+  const crossNode = await createCrossNode({ redisUrl: config.redisUrl, nodeId, keyPrefix: config.redisPrefix });
+  const deps: AppDeps = { config, database, crossNode, log, clock: opts.clock ?? systemClock, nodeId };
+
+  const app = createApp(deps);
+  const web: WebHandler | null = opts.web === false ? null : await createWebHandler();
+  const gateway = createGateway(log, (opts.realtime ?? baseRealtime)(deps));
+  const resolveAddress = clientAddressResolver(config.trustedProxies);
+  let inFlight = 0;
+  let draining = false;
+
+  const server: Server<ConnectionData> = Bun.serve<ConnectionData>({
+    port: config.port,
+    hostname: config.host,
+    idleTimeout: 30,
+    async fetch(request, srv) {
+      const peer = srv.requestIP(request)?.address ?? 'unknown';
+      const clientAddress = resolveAddress(peer, request.headers.get('x-forwarded-for'));
+      const incoming = request.headers.get('x-request-id');
+      const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+      setRequestFacts(request, { clientAddress, requestId });
+      const { pathname } = new URL(request.url);
+      if (draining) {
+        return Response.json({ error: { code: 'server_shutting_down', message: 'The server is restarting; try again in a moment.' } }, { status: 503, headers: { 'retry-after': '2', connection: 'close' } });
+      }
+      if (pathname === '/ws') return gateway.upgrade(request, srv, clientAddress);
+      inFlight++;
+      try {
+        const response = BACKEND_PATH.test(pathname) || !web ? await app.handle(request) : await web.handle(request, clientAddress);
+        response.headers.set('x-request-id', requestId);
+        return response;
+      } finally {
+        inFlight--;
+      }
+    },
+    websocket: gateway.websocket,
+  });
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${server.port}`;
+  log.info('listening', { url, publicOrigin: config.publicOrigin, db: database.kind, crossNode: crossNode.kind });
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    port: server.port ?? config.port,
+    deps,
+    stop() {
+      stopping ??= (async () => {
+        draining = true;
+        log.info('shutting down', { inFlight, sockets: gateway.size });
+        gateway.closeAll();
+        const deadline = Date.now() + config.shutdownGraceMs;
+        while (inFlight > 0 && Date.now() < deadline) await Bun.sleep(20);
+        await server.stop(true);
+        await crossNode.close().catch((e) => log.warn('cross-node close failed', { err: e }));
+        await database.close().catch((e) => log.warn('database close failed', { err: e }));
+        log.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}
