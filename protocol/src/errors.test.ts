@@ -16,6 +16,8 @@ describe('error catalog', () => {
   test('an AppError serialises to the API error body', () => {
     const e = new AppError('validation_failed', 'title is too long', { field: 'title' });
     expect(e.status).toBe(400);
-    expect(e.toBody()).toEqual({ error: { code: 'validation_failed', message: 'title is too long', field: 'title' } });
+    expect(e.toBody()).toEqual({
+      error: { code: 'validation_failed', message: 'title is too long', field: 'title' },
+    });
   });
 });

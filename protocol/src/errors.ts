@@ -53,7 +53,11 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly field?: string;
   readonly retryAfterS?: number;
-  constructor(code: ErrorCode, message: string, opts: { field?: string; retryAfterS?: number; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { field?: string; retryAfterS?: number; cause?: unknown } = {},
+  ) {
     super(message, { cause: opts.cause });
     this.name = 'AppError';
     this.code = code;
