@@ -86,7 +86,7 @@ if (!only || only === 'e2e') {
       failures.push(`e2e: ${reason}`);
     } else skipped.push(`end-to-end suites: ${reason}`);
   } else {
-    await step('playwright (e2e)', ['node', join(root, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', '-c', 'e2e/playwright.config.ts'], {
+    await step('playwright (e2e)', ['node', join(root, 'e2e', 'node_modules', '@playwright', 'test', 'cli.js'), 'test', '-c', 'e2e/playwright.config.ts'], {
       count: 'playwright',
     });
   }

@@ -9,7 +9,7 @@ test('the home page explains Handsup, offers joining by code and teacher sign-in
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Handsup');
   await expect(page.getByLabel(/session code/i)).toBeVisible();
-  await expect(page.getByRole('link', { name: /sign in/i })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Teacher sign in' })).toBeVisible();
   expect(problems).toEqual([]);
 });
 
