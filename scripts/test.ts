@@ -19,7 +19,11 @@ let failed = 0;
 const skipped: string[] = [];
 const failures: string[] = [];
 
-async function step(name: string, cmd: string[], opts: { cwd?: string; env?: Record<string, string>; count?: 'bun' | 'playwright' } = {}) {
+async function step(
+  name: string,
+  cmd: string[],
+  opts: { cwd?: string; env?: Record<string, string>; count?: 'bun' | 'playwright' } = {},
+) {
   const started = performance.now();
   console.log(`\n=== ${name}: ${cmd.join(' ')}`);
   const proc = Bun.spawn(cmd, {
@@ -65,17 +69,24 @@ const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!only || only === 'static') {
   await step('biome', [bun, 'x', 'biome', 'check', '.']);
   for (const pkg of ['protocol', 'server', 'lti', 'bench', 'e2e']) {
-    if (existsSync(join(root, pkg, 'tsconfig.json'))) await step(`tsc ${pkg}`, [bun, 'x', 'tsc', '-p', pkg, '--noEmit']);
+    if (existsSync(join(root, pkg, 'tsconfig.json')))
+      await step(`tsc ${pkg}`, [bun, 'x', 'tsc', '-p', pkg, '--noEmit']);
   }
   await step('svelte-check', [bun, 'run', 'check'], { cwd: join(root, 'web') });
 }
 
 if (!only || only === 'unit' || only === 'e2e') {
-  await step('web build', [bun, '--bun', 'x', 'vite', 'build', '--logLevel', 'warn'], { cwd: join(root, 'web') });
+  await step('web build', [bun, '--bun', 'x', 'vite', 'build', '--logLevel', 'warn'], {
+    cwd: join(root, 'web'),
+  });
 }
 
 if (!only || only === 'unit') {
-  await step('bun test (unit + integration)', [bun, 'test', '--timeout', '60000', 'protocol', 'server', 'lti', 'web/src', 'bench'], { count: 'bun' });
+  await step(
+    'bun test (unit + integration)',
+    [bun, 'test', '--timeout', '60000', 'protocol', 'server', 'lti', 'web/src', 'bench'],
+    { count: 'bun' },
+  );
 }
 
 if (!only || only === 'e2e') {
@@ -86,9 +97,19 @@ if (!only || only === 'e2e') {
       failures.push(`e2e: ${reason}`);
     } else skipped.push(`end-to-end suites: ${reason}`);
   } else {
-    await step('playwright (e2e)', ['node', join(root, 'e2e', 'node_modules', '@playwright', 'test', 'cli.js'), 'test', '-c', 'e2e/playwright.config.ts'], {
-      count: 'playwright',
-    });
+    await step(
+      'playwright (e2e)',
+      [
+        'node',
+        join(root, 'e2e', 'node_modules', '@playwright', 'test', 'cli.js'),
+        'test',
+        '-c',
+        'e2e/playwright.config.ts',
+      ],
+      {
+        count: 'playwright',
+      },
+    );
   }
 }
 

@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 
-test('the home page explains Handsup, offers joining by code and teacher sign-in, with no console errors', async ({ page }) => {
+test('the home page explains Handsup, offers joining by code and teacher sign-in, with no console errors', async ({
+  page,
+}) => {
   const problems: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(m.text());

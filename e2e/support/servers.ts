@@ -35,8 +35,19 @@ export interface HandsupProcess {
 
 export async function startHandsup(env: Record<string, string>, port?: number): Promise<HandsupProcess> {
   const p = port ?? (await freePort());
-  const fullEnv = { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env, PORT: String(p), HOST: '127.0.0.1', PUBLIC_ORIGIN: `http://localhost:${p}` } as Record<string, string>;
-  const proc = spawn(BUN, [join(ROOT, 'server', 'src', 'main.ts')], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const fullEnv = {
+    ...process.env,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'test',
+    ...env,
+    PORT: String(p),
+    HOST: '127.0.0.1',
+    PUBLIC_ORIGIN: `http://localhost:${p}`,
+  } as Record<string, string>;
+  const proc = spawn(BUN, [join(ROOT, 'server', 'src', 'main.ts')], {
+    env: fullEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const logs: string[] = [];
   proc.stdout?.on('data', (d) => logs.push(String(d)));
   proc.stderr?.on('data', (d) => logs.push(String(d)));

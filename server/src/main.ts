@@ -10,7 +10,9 @@ try {
   config = parseConfig();
 } catch (e) {
   if (e instanceof ConfigError) {
-    console.error(`Handsup cannot start.\n${e.message}\nSee .env.example and README (Configuration) for every variable.`);
+    console.error(
+      `Handsup cannot start.\n${e.message}\nSee .env.example and README (Configuration) for every variable.`,
+    );
     process.exit(78);
   }
   throw e;

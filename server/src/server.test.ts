@@ -53,7 +53,11 @@ describe('the embedded server process', () => {
 
   test('a bad environment value exits non-zero naming the variable', async () => {
     const run = async (env: Record<string, string>) => {
-      const p = Bun.spawn(['bun', join(import.meta.dir, 'main.ts')], { env: { ...process.env, ...env }, stderr: 'pipe', stdout: 'pipe' });
+      const p = Bun.spawn(['bun', join(import.meta.dir, 'main.ts')], {
+        env: { ...process.env, ...env },
+        stderr: 'pipe',
+        stdout: 'pipe',
+      });
       return { code: await p.exited, err: await new Response(p.stderr).text() };
     };
     const badPort = await run({ PORT: 'abc' });
@@ -107,10 +111,19 @@ describeWith(['postgres', 'redis'], 'the cluster-shaped server process', () => {
   test('with DATABASE_URL and REDIS_URL, /readyz reports both as ok', async () => {
     const { url, drop } = await createPostgresDatabase();
     cleanups.push(drop);
-    const s = await spawnServer({ DATABASE_URL: url, REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: `${uniqueName('t')}:` });
+    const s = await spawnServer({
+      DATABASE_URL: url,
+      REDIS_URL: REDIS_TEST_URL,
+      REDIS_PREFIX: `${uniqueName('t')}:`,
+    });
     try {
       await s.waitReady();
-      expect(await (await fetch(`${s.url}/readyz`)).json()).toMatchObject({ status: 'ready', db: 'ok', redis: 'ok', dbKind: 'postgres' });
+      expect(await (await fetch(`${s.url}/readyz`)).json()).toMatchObject({
+        status: 'ready',
+        db: 'ok',
+        redis: 'ok',
+        dbKind: 'postgres',
+      });
     } finally {
       await s.kill();
     }

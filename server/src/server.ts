@@ -39,7 +39,8 @@ const baseRealtime = (deps: AppDeps): RealtimeHandlers => ({
   onMessage(ws, raw) {
     const msg = JSON.parse(raw) as { type?: string };
     if (msg.type === 'ping') sendFrame(ws, { type: 'pong', now: deps.clock.now() });
-    else if (msg.type === 'hello') sendFrame(ws, { type: 'welcome', connectionId: ws.data.connectionId, now: deps.clock.now() });
+    else if (msg.type === 'hello')
+      sendFrame(ws, { type: 'welcome', connectionId: ws.data.connectionId, now: deps.clock.now() });
   },
 });
 
@@ -47,11 +48,18 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const nodeId = `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
   const log = opts.log ?? createLogger(config.logLevel, { node: nodeId });
   const database = await openDatabase(
-    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir },
+    config.databaseUrl
+      ? { kind: 'postgres', url: config.databaseUrl }
+      : { kind: 'pglite', dataDir: config.dataDir },
   );
-  if (database.recovered) log.warn('recovered the embedded database after an unclean stop', { dataDir: config.dataDir });
+  if (database.recovered)
+    log.warn('recovered the embedded database after an unclean stop', { dataDir: config.dataDir });
   if (database.applied.length) log.info('migrations applied', { applied: database.applied });
-  const crossNode = await createCrossNode({ redisUrl: config.redisUrl, nodeId, keyPrefix: config.redisPrefix });
+  const crossNode = await createCrossNode({
+    redisUrl: config.redisUrl,
+    nodeId,
+    keyPrefix: config.redisPrefix,
+  });
   const deps: AppDeps = { config, database, crossNode, log, clock: opts.clock ?? systemClock, nodeId };
 
   const app = createApp(deps);
@@ -73,12 +81,23 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       setRequestFacts(request, { clientAddress, requestId });
       const { pathname } = new URL(request.url);
       if (draining) {
-        return Response.json({ error: { code: 'server_shutting_down', message: 'The server is restarting; try again in a moment.' } }, { status: 503, headers: { 'retry-after': '2', connection: 'close' } });
+        return Response.json(
+          {
+            error: {
+              code: 'server_shutting_down',
+              message: 'The server is restarting; try again in a moment.',
+            },
+          },
+          { status: 503, headers: { 'retry-after': '2', connection: 'close' } },
+        );
       }
       if (pathname === '/ws') return gateway.upgrade(request, srv, clientAddress);
       inFlight++;
       try {
-        const response = BACKEND_PATH.test(pathname) || !web ? await app.handle(request) : await web.handle(request, clientAddress);
+        const response =
+          BACKEND_PATH.test(pathname) || !web
+            ? await app.handle(request)
+            : await web.handle(request, clientAddress);
         response.headers.set('x-request-id', requestId);
         return response;
       } finally {
@@ -88,7 +107,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     websocket: gateway.websocket,
   });
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${server.port}`;
-  log.info('listening', { url, publicOrigin: config.publicOrigin, db: database.kind, crossNode: crossNode.kind });
+  log.info('listening', {
+    url,
+    publicOrigin: config.publicOrigin,
+    db: database.kind,
+    crossNode: crossNode.kind,
+  });
 
   let stopping: Promise<void> | null = null;
   return {

@@ -13,14 +13,19 @@ export interface WebHandler {
 }
 
 interface KitServer {
-  init(opts: { env: Record<string, string | undefined>; read?: (file: string) => ReadableStream }): Promise<void>;
+  init(opts: {
+    env: Record<string, string | undefined>;
+    read?: (file: string) => ReadableStream;
+  }): Promise<void>;
   respond(request: Request, opts: { getClientAddress: () => string; platform?: unknown }): Promise<Response>;
 }
 
 export async function createWebHandler(buildDir = WEB_BUILD_DIR): Promise<WebHandler> {
   const serverEntry = join(buildDir, 'server', 'server.js');
   if (!existsSync(serverEntry)) {
-    throw new Error(`The web app is not built (${serverEntry} is missing). Run \`npm start\` (which builds it) or \`bun run --cwd web build\`.`);
+    throw new Error(
+      `The web app is not built (${serverEntry} is missing). Run \`npm start\` (which builds it) or \`bun run --cwd web build\`.`,
+    );
   }
   const clientDir = join(buildDir, 'client');
   const { server } = (await import(serverEntry)) as { server: KitServer };

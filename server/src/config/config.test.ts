@@ -47,6 +47,9 @@ describe('configuration', () => {
   test('secrets can come from *_FILE variables (Docker secrets)', async () => {
     const path = `/tmp/handsup-secret-${process.pid}`;
     await Bun.write(path, 'k9:from-a-file-secret\n');
-    expect(parseConfig({ JWT_SECRETS_FILE: path }).jwtKeys[0]).toEqual({ kid: 'k9', secret: 'from-a-file-secret' });
+    expect(parseConfig({ JWT_SECRETS_FILE: path }).jwtKeys[0]).toEqual({
+      kid: 'k9',
+      secret: 'from-a-file-secret',
+    });
   });
 });

@@ -50,7 +50,9 @@ export function parseConfig(env: Env = process.env): Config {
       try {
         return readFileSync(file, 'utf8').trim();
       } catch (e) {
-        problems.push(`${name}_FILE=${file}: the file cannot be read (${(e as Error).message}); expected a readable file holding the value`);
+        problems.push(
+          `${name}_FILE=${file}: the file cannot be read (${(e as Error).message}); expected a readable file holding the value`,
+        );
         return undefined;
       }
     }
@@ -99,7 +101,9 @@ export function parseConfig(env: Env = process.env): Config {
         if (u.origin !== o.replace(/\/$/, '')) throw new Error('not an origin');
         out.push(u.origin);
       } catch {
-        problems.push(`${name} holds ${JSON.stringify(o)}, which is not an origin; expected scheme://host[:port], comma-separated`);
+        problems.push(
+          `${name} holds ${JSON.stringify(o)}, which is not an origin; expected scheme://host[:port], comma-separated`,
+        );
       }
     }
     return out;
@@ -116,15 +120,23 @@ export function parseConfig(env: Env = process.env): Config {
       if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
       publicOrigin = u.origin;
     } catch {
-      problems.push(`PUBLIC_ORIGIN=${JSON.stringify(po)} is not an origin; expected e.g. https://handsup.example.edu`);
+      problems.push(
+        `PUBLIC_ORIGIN=${JSON.stringify(po)} is not an origin; expected e.g. https://handsup.example.edu`,
+      );
     }
   }
-  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user:pass@host:5432/handsup');
+  const databaseUrl = url(
+    'DATABASE_URL',
+    ['postgres:', 'postgresql:'],
+    'postgres://user:pass@host:5432/handsup',
+  );
   const redisUrl = url('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379');
   const trustedProxies = list('TRUSTED_PROXIES');
   for (const p of trustedProxies) {
     if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(p)) {
-      problems.push(`TRUSTED_PROXIES holds ${JSON.stringify(p)}; expected IP addresses or CIDR ranges, comma-separated (e.g. 10.0.0.0/8,127.0.0.1)`);
+      problems.push(
+        `TRUSTED_PROXIES holds ${JSON.stringify(p)}; expected IP addresses or CIDR ranges, comma-separated (e.g. 10.0.0.0/8,127.0.0.1)`,
+      );
     }
   }
 
@@ -142,14 +154,21 @@ export function parseConfig(env: Env = process.env): Config {
   }
   const encryptionKey = read('HANDSUP_ENCRYPTION_KEY') ?? null;
   if (nodeEnv === 'production') {
-    if (jwtKeys.length === 0) problems.push('JWT_SECRETS is required when NODE_ENV=production (kid:secret, secret at least 32 characters)');
+    if (jwtKeys.length === 0)
+      problems.push(
+        'JWT_SECRETS is required when NODE_ENV=production (kid:secret, secret at least 32 characters)',
+      );
     for (const k of jwtKeys) {
       if (k.secret.length < 32 || /^(secret|changeme|change-me|development)/i.test(k.secret)) {
-        problems.push(`JWT_SECRETS key "${k.kid}" is too short or a default; expected at least 32 random characters`);
+        problems.push(
+          `JWT_SECRETS key "${k.kid}" is too short or a default; expected at least 32 random characters`,
+        );
       }
     }
     if (!encryptionKey || encryptionKey.length < 32) {
-      problems.push('HANDSUP_ENCRYPTION_KEY is required when NODE_ENV=production; expected at least 32 random characters');
+      problems.push(
+        'HANDSUP_ENCRYPTION_KEY is required when NODE_ENV=production; expected at least 32 random characters',
+      );
     }
     if (!publicOrigin.startsWith('https://')) {
       problems.push(`PUBLIC_ORIGIN=${publicOrigin} must be https:// when NODE_ENV=production`);

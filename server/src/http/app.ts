@@ -14,7 +14,11 @@ export function createApp(deps: AppDeps) {
     .use(errorHandling(log))
     .derive({ as: 'global' }, ({ request }) => {
       const f = requestFacts(request);
-      return { requestId: f.requestId, clientAddress: f.clientAddress, log: log.child({ requestId: f.requestId }) };
+      return {
+        requestId: f.requestId,
+        clientAddress: f.clientAddress,
+        log: log.child({ requestId: f.requestId }),
+      };
     })
     .onAfterResponse({ as: 'global' }, ({ request, set, requestId, clientAddress, log: reqLog }) => {
       const url = new URL(request.url);

@@ -10,10 +10,14 @@ import type { Logger } from '../observability/logger.ts';
 const fieldOf = (path: string | undefined): string | undefined =>
   path ? path.replace(/^\//, '').replace(/\//g, '.') || undefined : undefined;
 
-export function toErrorResponse(error: unknown, log: Logger): { status: number; body: ErrorBody; headers?: Record<string, string> } {
+export function toErrorResponse(
+  error: unknown,
+  log: Logger,
+): { status: number; body: ErrorBody; headers?: Record<string, string> } {
   if (error instanceof AppError) {
     const headers: Record<string, string> = {};
-    if (error.retryAfterS !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterS)));
+    if (error.retryAfterS !== undefined)
+      headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterS)));
     return { status: error.status, body: error.toBody(), headers };
   }
   if (error instanceof ValidationError) {
@@ -24,8 +28,16 @@ export function toErrorResponse(error: unknown, log: Logger): { status: number; 
     const message = field ? `${field}: ${what}` : `The request ${where} is invalid: ${what}`;
     return { status: 400, body: new AppError('validation_failed', message, { field }).toBody() };
   }
-  log.error('unhandled error', { err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
-  return { status: 500, body: new AppError('internal', 'Something went wrong on our side. Please try again.').toBody() };
+  log.error('unhandled error', {
+    err:
+      error instanceof Error
+        ? { name: error.name, message: error.message, stack: error.stack }
+        : String(error),
+  });
+  return {
+    status: 500,
+    body: new AppError('internal', 'Something went wrong on our side. Please try again.').toBody(),
+  };
 }
 
 /** Global error mapping for every route mounted after it. */
@@ -34,9 +46,18 @@ export const errorHandling = (log: Logger) =>
     const path = new URL(request.url).pathname;
     let mapped: ReturnType<typeof toErrorResponse>;
     if (code === 'NOT_FOUND') {
-      mapped = { status: 404, body: new AppError('not_found', `No API route ${request.method} ${path}.`).toBody() };
+      mapped = {
+        status: 404,
+        body: new AppError('not_found', `No API route ${request.method} ${path}.`).toBody(),
+      };
     } else if (code === 'PARSE') {
-      mapped = { status: 400, body: new AppError('malformed_json', 'The request body is not valid JSON (or not the declared content type).').toBody() };
+      mapped = {
+        status: 400,
+        body: new AppError(
+          'malformed_json',
+          'The request body is not valid JSON (or not the declared content type).',
+        ).toBody(),
+      };
     } else {
       mapped = toErrorResponse(error, log);
     }

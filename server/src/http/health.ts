@@ -44,10 +44,19 @@ export const healthRoutes = ({ database, crossNode, log }: AppDeps) =>
           set.status = 503;
           log.warn('not ready', { errors });
         }
-        return { status: ready ? ('ready' as const) : ('not_ready' as const), db, redis, dbKind: database.kind, ...(ready ? {} : { errors }) };
+        return {
+          status: ready ? ('ready' as const) : ('not_ready' as const),
+          db,
+          redis,
+          dbKind: database.kind,
+          ...(ready ? {} : { errors }),
+        };
       },
       {
-        detail: { summary: 'Readiness: database and (when configured) Redis reachable', tags: ['operations'] },
+        detail: {
+          summary: 'Readiness: database and (when configured) Redis reachable',
+          tags: ['operations'],
+        },
         response: { 200: Readiness, 503: Readiness },
       },
     );

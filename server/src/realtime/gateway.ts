@@ -48,14 +48,19 @@ export function createGateway(log: Logger, handlers: RealtimeHandlers) {
     },
     async message(ws, message) {
       if (typeof message !== 'string') {
-        closeWith(ws, new AppError('validation_failed', 'Binary frames are not part of the protocol; send JSON text.'));
+        closeWith(
+          ws,
+          new AppError('validation_failed', 'Binary frames are not part of the protocol; send JSON text.'),
+        );
         return;
       }
       try {
         await handlers.onMessage(ws, message);
       } catch (e) {
-        const err = e instanceof AppError ? e : new AppError('internal', 'The server could not handle that message.');
-        if (!(e instanceof AppError)) log.error('ws handler failed', { err: e as Error, connectionId: ws.data.connectionId });
+        const err =
+          e instanceof AppError ? e : new AppError('internal', 'The server could not handle that message.');
+        if (!(e instanceof AppError))
+          log.error('ws handler failed', { err: e as Error, connectionId: ws.data.connectionId });
         sendFrame(ws, { type: 'error', code: err.code, message: err.message });
       }
     },
@@ -74,7 +79,10 @@ export function createGateway(log: Logger, handlers: RealtimeHandlers) {
         data: { connectionId: crypto.randomUUID(), clientAddress, seq: 0, state: {} },
       });
       if (ok) return undefined;
-      return Response.json(new AppError('validation_failed', 'This endpoint only accepts WebSocket upgrades.').toBody(), { status: 400 });
+      return Response.json(
+        new AppError('validation_failed', 'This endpoint only accepts WebSocket upgrades.').toBody(),
+        { status: 400 },
+      );
     },
     /** Closes every socket with the "server restarting, reconnect" code. */
     closeAll(reason = 'Server restarting, please reconnect.') {

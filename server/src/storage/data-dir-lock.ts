@@ -12,7 +12,9 @@ import { join } from 'node:path';
 
 export class DataDirInUseError extends Error {
   constructor(dir: string, holder: string) {
-    super(`The data directory ${dir} is in use by another Handsup process (${holder}). Stop it first, or set HANDSUP_DATA_DIR to another folder.`);
+    super(
+      `The data directory ${dir} is in use by another Handsup process (${holder}). Stop it first, or set HANDSUP_DATA_DIR to another folder.`,
+    );
     this.name = 'DataDirInUseError';
   }
 }

@@ -23,24 +23,41 @@ describeStorage('storage', ({ open, kind }) => {
     const sessionId = await seedSession(q);
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const [p] = await q(`INSERT INTO polls (session_id, position, type, prompt) VALUES ($1, $2, 'true_false', 'Q') RETURNING id`, [sessionId, i]);
+      const [p] = await q(
+        `INSERT INTO polls (session_id, position, type, prompt) VALUES ($1, $2, 'true_false', 'Q') RETURNING id`,
+        [sessionId, i],
+      );
       ids.push(p.id as string);
     }
     await q(`UPDATE polls SET status = 'open' WHERE id = $1`, [ids[0]]);
-    await expect(q(`UPDATE polls SET status = 'open' WHERE id = $1`, [ids[1]])).rejects.toThrow(/polls_one_open_per_session|unique/i);
+    await expect(q(`UPDATE polls SET status = 'open' WHERE id = $1`, [ids[1]])).rejects.toThrow(
+      /polls_one_open_per_session|unique/i,
+    );
     // Polls of another session are unaffected.
     const other = await seedSession(q);
-    await q(`INSERT INTO polls (session_id, position, type, prompt, status) VALUES ($1, 0, 'rating', 'Q', 'open')`, [other]);
+    await q(
+      `INSERT INTO polls (session_id, position, type, prompt, status) VALUES ($1, 0, 'rating', 'Q', 'open')`,
+      [other],
+    );
   });
 
   test('one answer per participant per poll round', async () => {
     const db = await open();
     const q = db.query.bind(db);
     const sessionId = await seedSession(q);
-    const [p] = await q(`INSERT INTO polls (session_id, position, type, prompt) VALUES ($1, 0, 'true_false', 'Q') RETURNING id`, [sessionId]);
-    const [part] = await q(`INSERT INTO participants (session_id, display_name, token_hash) VALUES ($1, 'Ada', 'h1') RETURNING id`, [sessionId]);
+    const [p] = await q(
+      `INSERT INTO polls (session_id, position, type, prompt) VALUES ($1, 0, 'true_false', 'Q') RETURNING id`,
+      [sessionId],
+    );
+    const [part] = await q(
+      `INSERT INTO participants (session_id, display_name, token_hash) VALUES ($1, 'Ada', 'h1') RETURNING id`,
+      [sessionId],
+    );
     const insert = (round: number, msg: string) =>
-      q(`INSERT INTO responses (poll_id, round, participant_id, value, client_msg_id) VALUES ($1, $2, $3, '{"choice":true}', $4)`, [p.id, round, part.id, msg]);
+      q(
+        `INSERT INTO responses (poll_id, round, participant_id, value, client_msg_id) VALUES ($1, $2, $3, '{"choice":true}', $4)`,
+        [p.id, round, part.id, msg],
+      );
     await insert(1, 'm1');
     await expect(insert(1, 'm2')).rejects.toThrow(/unique|duplicate/i);
     await insert(2, 'm3');
@@ -60,12 +77,20 @@ describeStorage('storage', ({ open, kind }) => {
       const sessionId = await seedSession(q);
       const ids: string[] = [];
       for (let i = 0; i < 20; i++) {
-        const [p] = await q(`INSERT INTO polls (session_id, position, type, prompt) VALUES ($1, $2, 'rating', 'Q') RETURNING id`, [sessionId, i]);
+        const [p] = await q(
+          `INSERT INTO polls (session_id, position, type, prompt) VALUES ($1, $2, 'rating', 'Q') RETURNING id`,
+          [sessionId, i],
+        );
         ids.push(p.id as string);
       }
-      const results = await Promise.allSettled(ids.map((id) => q(`UPDATE polls SET status = 'open' WHERE id = $1`, [id])));
+      const results = await Promise.allSettled(
+        ids.map((id) => q(`UPDATE polls SET status = 'open' WHERE id = $1`, [id])),
+      );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-      const stillOpen = await q(`SELECT count(*)::int AS n FROM polls WHERE session_id = $1 AND status = 'open'`, [sessionId]);
+      const stillOpen = await q(
+        `SELECT count(*)::int AS n FROM polls WHERE session_id = $1 AND status = 'open'`,
+        [sessionId],
+      );
       expect(stillOpen[0].n).toBe(1);
     });
   }

@@ -51,7 +51,9 @@ const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   });
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.kind === 'pglite' ? openPglite(opts.dataDir, opts.loadDataDir) : openPostgres(opts.url, opts.max ?? 10);
+  return opts.kind === 'pglite'
+    ? openPglite(opts.dataDir, opts.loadDataDir)
+    : openPostgres(opts.url, opts.max ?? 10);
 }
 
 async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<Database> {
@@ -99,16 +101,17 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const sql = postgres(url, { max, onnotice: () => {}, connect_timeout: 10, prepare: true });
   let applied: string[];
   try {
-    applied = await migrate(<T>(fn: (tx: MigrationTx) => Promise<T>) =>
-      sql.begin((tx) =>
-        fn({
-          exec: async (text) => {
-            await tx.unsafe(text);
-          },
-          query: async <R>(text: string, params?: unknown[]) =>
-            (await tx.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[])) as unknown as R[],
-        }),
-      ) as Promise<T>,
+    applied = await migrate(
+      <T>(fn: (tx: MigrationTx) => Promise<T>) =>
+        sql.begin((tx) =>
+          fn({
+            exec: async (text) => {
+              await tx.unsafe(text);
+            },
+            query: async <R>(text: string, params?: unknown[]) =>
+              (await tx.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[])) as unknown as R[],
+          }),
+        ) as Promise<T>,
     );
   } catch (e) {
     await sql.end({ timeout: 1 });

@@ -17,9 +17,19 @@ describeWith(['postgres'], 'migrations on PostgreSQL', () => {
     const { url, drop } = await createPostgresDatabase();
     drops.push(drop);
     const procs = [0, 1, 2].map(() =>
-      Bun.spawn(['bun', script, 'postgres', url], { stdout: 'pipe', stderr: 'pipe', env: { ...process.env } }),
+      Bun.spawn(['bun', script, 'postgres', url], {
+        stdout: 'pipe',
+        stderr: 'pipe',
+        env: { ...process.env },
+      }),
     );
-    const outs = await Promise.all(procs.map(async (p) => ({ code: await p.exited, out: await new Response(p.stdout).text(), err: await new Response(p.stderr).text() })));
+    const outs = await Promise.all(
+      procs.map(async (p) => ({
+        code: await p.exited,
+        out: await new Response(p.stdout).text(),
+        err: await new Response(p.stderr).text(),
+      })),
+    );
     for (const o of outs) expect(o.code, o.err).toBe(0);
     const appliedCounts = outs.map((o) => JSON.parse(o.out).applied.length);
     // One process applied everything; the others found nothing left to do.

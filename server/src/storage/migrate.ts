@@ -23,13 +23,17 @@ export function listMigrations(): { id: string; sql: string }[] {
 }
 
 /** Runs pending migrations inside `transaction`; returns the ids it applied. */
-export async function migrate(transaction: <T>(fn: (tx: MigrationTx) => Promise<T>) => Promise<T>): Promise<string[]> {
+export async function migrate(
+  transaction: <T>(fn: (tx: MigrationTx) => Promise<T>) => Promise<T>,
+): Promise<string[]> {
   return transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await tx.exec(
       'CREATE TABLE IF NOT EXISTS handsup_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
     );
-    const done = new Set((await tx.query<{ id: string }>('SELECT id FROM handsup_migrations')).map((r) => r.id));
+    const done = new Set(
+      (await tx.query<{ id: string }>('SELECT id FROM handsup_migrations')).map((r) => r.id),
+    );
     const applied: string[] = [];
     for (const m of listMigrations()) {
       if (done.has(m.id)) continue;

@@ -229,3 +229,9 @@ export const auditLog = pgTable('audit_log', {
   requestId: text('request_id'),
   details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
 });
+
+export const appSecrets = pgTable('app_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});

@@ -6,14 +6,18 @@ import { openDatabase } from '../storage/database.ts';
 const [dir, what] = process.argv.slice(2);
 const db = await openDatabase({ kind: 'pglite', dataDir: dir });
 if (what === 'count') {
-  const [r] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'crash.drill'`);
+  const [r] = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM audit_log WHERE action = 'crash.drill'`,
+  );
   console.log(`rows ${r.n}`);
   await db.close();
   process.exit(0);
 }
 const n = Number(what);
 for (let i = 0; i < n; i++) {
-  await db.query(`INSERT INTO audit_log (action, details) VALUES ('crash.drill', $1)`, [JSON.stringify({ i })]);
+  await db.query(`INSERT INTO audit_log (action, details) VALUES ('crash.drill', $1)`, [
+    JSON.stringify({ i }),
+  ]);
 }
 console.log(`committed ${n}`);
 setInterval(() => {}, 1000);

@@ -32,7 +32,14 @@ export function spawnServer(env: Record<string, string>, port?: number): Promise
   return (async () => {
     const p = port ?? (await freePort());
     const proc = Bun.spawn(['bun', MAIN], {
-      env: { ...process.env, LOG_LEVEL: 'info', NODE_ENV: 'test', HOST: '127.0.0.1', ...env, PORT: String(p) },
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'info',
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        ...env,
+        PORT: String(p),
+      },
       stdin: 'ignore',
       stdout: 'pipe',
       stderr: 'pipe',
@@ -76,12 +83,17 @@ export function spawnServer(env: Record<string, string>, port?: number): Promise
 }
 
 /** A private Redis on a free port, for drills that stop or restart Redis. */
-export async function startPrivateRedis(port?: number): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+export async function startPrivateRedis(
+  port?: number,
+): Promise<{ url: string; port: number; stop(): Promise<void> }> {
   const p = port ?? (await freePort());
-  const proc = Bun.spawn(['redis-server', '--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdout: 'ignore',
-    stderr: 'ignore',
-  });
+  const proc = Bun.spawn(
+    ['redis-server', '--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdout: 'ignore',
+      stderr: 'ignore',
+    },
+  );
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     try {

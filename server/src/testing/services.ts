@@ -52,13 +52,12 @@ export const uniqueName = (prefix: string): string =>
  * `describe` for a suite that needs real services: runs when they are reachable, fails in CI when
  * they are not, and is reported as skipped with the reason elsewhere.
  */
-export function describeWith(
-  needs: ('postgres' | 'redis')[],
-  title: string,
-  body: () => void,
-): void {
+export function describeWith(needs: ('postgres' | 'redis')[], title: string, body: () => void): void {
   const missing = needs.filter((n) => !services[n].ok);
-  if (missing.length === 0) return describe(title, body);
+  if (missing.length === 0) {
+    describe(title, body);
+    return;
+  }
   const reason = missing.map((m) => services[m].reason).join('; ');
   if (isCI) {
     describe(title, () => {

@@ -59,7 +59,8 @@ export function describeStorage(title: string, body: (ctx: StorageContext) => vo
         });
       } else {
         console.warn(`SKIPPED ${name}: ${services.postgres.reason}`);
-        describe.skip(`${name} — skipped: ${services.postgres.reason}`, () => body({ kind, open: () => never() }));
+        describe.skip(`${name} — skipped: ${services.postgres.reason}`, () =>
+          body({ kind, open: () => never() }));
       }
       continue;
     }
@@ -72,7 +73,9 @@ export function describeStorage(title: string, body: (ctx: StorageContext) => vo
         kind,
         open: async (opts) => {
           if (kind === 'pglite') {
-            const db = opts?.fresh ? await openDatabase({ kind: 'pglite', dataDir: null }) : await pgliteFromTemplate();
+            const db = opts?.fresh
+              ? await openDatabase({ kind: 'pglite', dataDir: null })
+              : await pgliteFromTemplate();
             cleanups.push(() => db.close());
             return db;
           }
