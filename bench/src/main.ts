@@ -1,0 +1,79 @@
+/**
+ * `bun run bench -- --students N --window-s S [--mode embedded|postgres|cluster] [--nodes K]`
+ * Simulates a classroom against real Handsup processes, then the same load against a raw Bun.serve
+ * server doing the same fan-out and pacing, and prints ONE JSON line of figures (see README).
+ */
+import { parseArgs } from './args.ts';
+import { type ClassroomResult, restP99, runBaselineClassroom, runHandsupClassroom } from './classroom.ts';
+import { summarise } from './measure.ts';
+import { cpuModel, processUsage, sampleRss } from './stats.ts';
+import { startBaseline, startHandsup } from './targets.ts';
+
+const args = parseArgs(process.argv.slice(2));
+
+async function measure(
+  target: Awaited<ReturnType<typeof startHandsup>>,
+  run: () => Promise<ClassroomResult>,
+) {
+  const samplers = target.pids.map((pid) => sampleRss(pid));
+  const cpuBefore = target.pids.map((pid) => processUsage(pid)?.cpuS ?? 0);
+  const result = await run();
+  const cpuAfter = target.pids.map((pid) => processUsage(pid)?.cpuS ?? 0);
+  const rss = samplers.map((s) => s.stop());
+  return {
+    result,
+    rssMb: Math.round(Math.max(...rss)),
+    cpuS: Math.round(cpuAfter.reduce((a, c, i) => a + c - cpuBefore[i], 0) * 100) / 100,
+  };
+}
+
+const handsup = await startHandsup(args.mode, args.nodes);
+let line: Record<string, unknown>;
+try {
+  const m = await measure(handsup, () =>
+    runHandsupClassroom(handsup.url, args.students, args.windowS, args.options),
+  );
+  const s = summarise(m.result.records, m.result.openStartedAt);
+  line = {
+    mode: args.mode,
+    nodes: args.nodes,
+    students: args.students,
+    connected: m.result.connected,
+    acked: s.acked,
+    errors: s.errors + (args.students - m.result.connected),
+    connect_s: Math.round(m.result.connectS * 10) / 10,
+    ack_p50_ms: s.ack_p50_ms,
+    ack_p99_ms: s.ack_p99_ms,
+    open_p50_ms: s.open_p50_ms,
+    open_p99_ms: s.open_p99_ms,
+    visible_p50_ms: s.visible_p50_ms,
+    visible_p99_ms: s.visible_p99_ms,
+    push_p50_ms: s.push_p50_ms,
+    push_p99_ms: s.push_p99_ms,
+    rest_p99_ms: restP99(m.result.restMs),
+    rss_mb: m.rssMb,
+    cpu_s: m.cpuS,
+  };
+} finally {
+  await handsup.stop();
+}
+
+if (args.baseline) {
+  const baseline = await startBaseline();
+  try {
+    const b = await runBaselineClassroom(baseline.url, args.students, args.windowS, args.options);
+    const bs = summarise(b.records, null);
+    line.baseline_visible_p99_ms = bs.visible_p99_ms;
+    line.baseline_ratio =
+      bs.visible_p99_ms !== null && typeof line.visible_p99_ms === 'number' && line.visible_p99_ms > 0
+        ? Math.round((bs.visible_p99_ms / line.visible_p99_ms) * 100) / 100
+        : null;
+  } finally {
+    await baseline.stop();
+  }
+} else {
+  line.baseline_ratio = null;
+}
+line.window_s = args.windowS;
+line.cpu_model = cpuModel();
+console.log(JSON.stringify(line));
