@@ -23,6 +23,8 @@ interface PageOptions {
   data?: unknown;
   status?: number;
   headers?: Record<string, string>;
+  /** Extra CSP directives, e.g. `frame-src https:` for a page that embeds a frame. */
+  csp?: string;
 }
 
 /**
@@ -30,7 +32,15 @@ interface PageOptions {
  * @example
  *   return htmlPage({ title: 'Done', body: '<p>You can close this window.</p>' });
  */
-export function htmlPage({ title, body, script, data, status = 200, headers = {} }: PageOptions): Response {
+export function htmlPage({
+  title,
+  body,
+  script,
+  data,
+  status = 200,
+  headers = {},
+  csp,
+}: PageOptions): Response {
   const nonce = crypto.randomUUID().replaceAll('-', '');
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -48,7 +58,7 @@ ${body}
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
       'referrer-policy': 'no-referrer',
-      'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; form-action 'self' https: http:; base-uri 'none'`,
+      'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; form-action 'self' https: http:; base-uri 'none'${csp ? `; ${csp}` : ''}`,
       ...headers,
     },
   });

@@ -15,6 +15,7 @@ import {
   SignJWT,
 } from 'jose';
 import { autoPostPage } from '../html-pages.ts';
+import { coursePage } from './mock-platform-course-page.ts';
 import { deepLinkReturn, openidConfiguration, register } from './mock-platform-registration.ts';
 import { handleService } from './mock-platform-services.ts';
 import {
@@ -94,6 +95,7 @@ export class MockPlatform {
   private keys: Key[] = [];
   private unpublished?: Key;
   private readonly launches = new Map<string, MockLaunchSpec>();
+  private readonly coursePages = new Map<string, { loginUrl: string; toolOrigin: string }>();
   private readonly tokens = new Map<string, string>();
   private readonly usedJti = new Set<string>();
   private server?: ReturnType<typeof Bun.serve>;
@@ -193,6 +195,22 @@ export class MockPlatform {
   }
 
   /**
+   * URL of a course page on this platform that embeds the tool's login (and so the launch) in an
+   * iframe, answering LTI platform-storage messages. For end-to-end tests in a real browser.
+   * @example
+   *   await page.goto(lms.coursePageUrl('http://localhost:3000', { user: CANVAS_USERS.student }));
+   */
+  coursePageUrl(toolOrigin: string, spec: MockLaunchSpec, opts: { storageTarget?: string } = {}): string {
+    const params = this.loginParams(`${toolOrigin}/lti/launch`, spec, opts);
+    const id = crypto.randomUUID();
+    this.coursePages.set(id, {
+      loginUrl: `${toolOrigin}/lti/login?${new URLSearchParams(params)}`,
+      toolOrigin,
+    });
+    return `${this.origin}/course/${id}`;
+  }
+
+  /**
    * Sign arbitrary id_token claims with the current platform key (or a chosen bad key).
    * @example
    *   const jwt = await lms.signIdToken({ ...claims, aud: 'someone-else' });
@@ -234,6 +252,8 @@ export class MockPlatform {
     const path = url.pathname;
     if (path === '/jwks') return Response.json({ keys: this.keys.map((k) => k.publicJwk) });
     if (path === '/auth') return this.authorize(url.searchParams);
+    const course = this.coursePages.get(path.replace(/^\/course\//, ''));
+    if (course) return coursePage(course.loginUrl, new URL(course.toolOrigin).origin);
     if (path === '/token' && req.method === 'POST') return this.token(req);
     if (path === '/.well-known/openid-configuration')
       return openidConfiguration(this, this.opts.registrationToken, req);
