@@ -8,9 +8,10 @@ import type { Server } from 'bun';
 import type { Config } from './config/config.ts';
 import { createCrossNode } from './crossnode/index.ts';
 import { createApp } from './http/app.ts';
-import { clientAddressResolver } from './http/client-address.ts';
+import { clientAddressResolver, clientProtocolResolver } from './http/client-address.ts';
 import { type AppDeps, type Clock, setRequestFacts, systemClock } from './http/context.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
+import { websocketConnections } from './observability/metrics.ts';
 import { type ConnectionData, createGateway, type RealtimeHandlers, sendFrame } from './realtime/gateway.ts';
 import { openDatabase } from './storage/database.ts';
 import { createWebHandler, type WebHandler } from './web-handler.ts';
@@ -66,6 +67,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const web: WebHandler | null = opts.web === false ? null : await createWebHandler();
   const gateway = createGateway(log, (opts.realtime ?? baseRealtime)(deps));
   const resolveAddress = clientAddressResolver(config.trustedProxies);
+  const resolveProtocol = clientProtocolResolver(config.trustedProxies);
+  const untrackSockets = websocketConnections.track(() => gateway.size);
   let inFlight = 0;
   let draining = false;
 
@@ -78,7 +81,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       const clientAddress = resolveAddress(peer, request.headers.get('x-forwarded-for'));
       const incoming = request.headers.get('x-request-id');
       const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
-      setRequestFacts(request, { clientAddress, requestId });
+      const protocol = resolveProtocol(
+        peer,
+        request.headers.get('x-forwarded-proto'),
+        request.url.startsWith('https:') ? 'https' : 'http',
+      );
+      setRequestFacts(request, { clientAddress, requestId, protocol });
       const { pathname } = new URL(request.url);
       if (draining) {
         return Response.json(
@@ -124,6 +132,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         draining = true;
         log.info('shutting down', { inFlight, sockets: gateway.size });
         gateway.closeAll();
+        untrackSockets();
         const deadline = Date.now() + config.shutdownGraceMs;
         while (inFlight > 0 && Date.now() < deadline) await Bun.sleep(20);
         await server.stop(true);

@@ -7,6 +7,7 @@ import { apiDocs } from './api-docs.ts';
 import { type AppDeps, requestFacts } from './context.ts';
 import { errorHandling } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import { metricsRoutes } from '../observability/metrics-route.ts';
 
 export function createApp(deps: AppDeps) {
   const { log } = deps;
@@ -17,19 +18,25 @@ export function createApp(deps: AppDeps) {
       return {
         requestId: f.requestId,
         clientAddress: f.clientAddress,
+        protocol: f.protocol,
         log: log.child({ requestId: f.requestId }),
       };
     })
-    .onAfterResponse({ as: 'global' }, ({ request, set, requestId, clientAddress, log: reqLog }) => {
-      const url = new URL(request.url);
-      (reqLog ?? log).info('request', {
-        requestId,
-        method: request.method,
-        path: url.pathname,
-        status: typeof set.status === 'number' ? set.status : 200,
-        ip: clientAddress,
-      });
-    })
+    .onAfterResponse(
+      { as: 'global' },
+      ({ request, set, requestId, clientAddress, protocol, log: reqLog }) => {
+        const url = new URL(request.url);
+        (reqLog ?? log).info('request', {
+          requestId,
+          method: request.method,
+          path: url.pathname,
+          status: typeof set.status === 'number' ? set.status : 200,
+          ip: clientAddress,
+          proto: protocol,
+        });
+      },
+    )
+    .use(metricsRoutes(deps))
     .use(apiDocs())
     .use(healthRoutes(deps));
 }

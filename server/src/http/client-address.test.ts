@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { clientAddressResolver, inRanges, parseRanges } from './client-address.ts';
+import { clientAddressResolver, clientProtocolResolver, inRanges, parseRanges } from './client-address.ts';
 
 describe('client address', () => {
   const resolve = clientAddressResolver(['10.0.0.0/8', '127.0.0.1', '::1']);
@@ -20,5 +20,18 @@ describe('client address', () => {
     expect(inRanges('192.169.0.1', r)).toBe(false);
     expect(inRanges('fd12::1', r)).toBe(true);
     expect(inRanges('fe80::1', r)).toBe(false);
+  });
+});
+
+describe('client protocol', () => {
+  const protocol = clientProtocolResolver(['127.0.0.1']);
+  test('believes X-Forwarded-Proto only from a trusted proxy', () => {
+    expect(protocol('127.0.0.1', 'https', 'http')).toBe('https');
+    expect(protocol('203.0.113.9', 'https', 'http')).toBe('http');
+  });
+  test('takes the first value of a list, and ignores what is not http or https', () => {
+    expect(protocol('127.0.0.1', 'HTTPS, http', 'http')).toBe('https');
+    expect(protocol('127.0.0.1', 'gopher', 'https')).toBe('https');
+    expect(protocol('127.0.0.1', null, 'http')).toBe('http');
   });
 });

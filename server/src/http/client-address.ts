@@ -64,3 +64,13 @@ export function clientAddressResolver(trustedProxies: string[]) {
     return hops[0] && isIP(hops[0]) ? hops[0] : peer;
   };
 }
+
+/** The client's scheme: the first X-Forwarded-Proto value when the peer is a trusted proxy, else `own`. */
+export function clientProtocolResolver(trustedProxies: string[]) {
+  const ranges = parseRanges(trustedProxies);
+  return (peer: string, forwardedProto: string | null, own: 'http' | 'https'): 'http' | 'https' => {
+    if (!forwardedProto || !inRanges(peer, ranges)) return own;
+    const first = forwardedProto.split(',')[0].trim().toLowerCase();
+    return first === 'https' || first === 'http' ? first : own;
+  };
+}

@@ -26,10 +26,12 @@ export interface AppDeps {
 export interface RequestFacts {
   clientAddress: string;
   requestId: string;
+  /** The scheme the client used: X-Forwarded-Proto from a trusted proxy, else the connection's own. */
+  protocol: 'http' | 'https';
 }
 const facts = new WeakMap<Request, RequestFacts>();
 export const setRequestFacts = (req: Request, f: RequestFacts): void => {
   facts.set(req, f);
 };
 export const requestFacts = (req: Request): RequestFacts =>
-  facts.get(req) ?? { clientAddress: 'unknown', requestId: crypto.randomUUID() };
+  facts.get(req) ?? { clientAddress: 'unknown', requestId: crypto.randomUUID(), protocol: 'http' };
