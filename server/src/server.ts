@@ -10,6 +10,7 @@ import { createCrossNode } from './crossnode/index.ts';
 import { createApp } from './http/app.ts';
 import { clientAddressResolver, clientProtocolResolver } from './http/client-address.ts';
 import { type AppDeps, type Clock, setRequestFacts, systemClock } from './http/context.ts';
+import { bootstrapAdmin } from './modules/auth/admin-bootstrap.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { websocketConnections } from './observability/metrics.ts';
 import { type ConnectionData, createGateway, type RealtimeHandlers, sendFrame } from './realtime/gateway.ts';
@@ -56,6 +57,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   if (database.recovered)
     log.warn('recovered the embedded database after an unclean stop', { dataDir: config.dataDir });
   if (database.applied.length) log.info('migrations applied', { applied: database.applied });
+  await bootstrapAdmin({ config, database, log, clock: opts.clock ?? systemClock });
   const crossNode = await createCrossNode({
     redisUrl: config.redisUrl,
     nodeId,

@@ -7,6 +7,11 @@ import { apiDocs } from './api-docs.ts';
 import { type AppDeps, requestFacts } from './context.ts';
 import { errorHandling } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import { auditRoutes } from '../modules/audit/index.ts';
+import { authRoutes } from '../modules/auth/index.ts';
+import { courseRoutes } from '../modules/courses/index.ts';
+import { joinRoutes } from '../modules/join/index.ts';
+import { sessionRoutes } from '../modules/sessions/index.ts';
 import { metricsRoutes } from '../observability/metrics-route.ts';
 
 export function createApp(deps: AppDeps) {
@@ -38,7 +43,12 @@ export function createApp(deps: AppDeps) {
     )
     .use(metricsRoutes(deps))
     .use(apiDocs())
-    .use(healthRoutes(deps));
+    .use(healthRoutes(deps))
+    .use(authRoutes(deps))
+    .use(courseRoutes(deps))
+    .use(sessionRoutes(deps))
+    .use(joinRoutes(deps))
+    .use(auditRoutes(deps));
 }
 
 export type App = ReturnType<typeof createApp>;

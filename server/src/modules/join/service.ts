@@ -1,0 +1,159 @@
+/**
+ * Joining by code. Guessing codes is not a way in: an unknown code, an archived session's and a stopped
+ * session's code give one identical answer (`session_unavailable`), failed look-ups are limited to
+ * FAILED_PER_MINUTE per client address (then 429 for everything from it, found or not), while successful
+ * joins have a loose limit (a lecture hall shares one NAT address). Only a returning participant —
+ * one presenting its token for that session — is told the session is not live right now.
+ */
+import { AppError } from '@handsup/protocol';
+import type { JoinAnswer, JoinSummary } from '@handsup/protocol/rest';
+import { normalizeJoinCode } from '../../domain/access/join-code.ts';
+import type { Principal } from '../../domain/access/principal.ts';
+import type { AppDeps } from '../../http/context.ts';
+import { PARTICIPANT_TOKEN_PREFIX } from '../auth/authenticator.ts';
+import { jwtKeys } from '../auth/keys.ts';
+import { accessKit } from '../auth/kit.ts';
+import { derivedToken, hashToken, randomToken } from '../auth/secrets.ts';
+import { type SessionRow, settingsOf } from '../sessions/views.ts';
+
+export const FAILED_PER_MINUTE = 10;
+export const JOINS_PER_MINUTE = 600;
+const WINDOW_MS = 60_000;
+
+interface Ctx {
+  ip: string;
+  requestId: string;
+}
+
+const unavailable = () => new AppError('session_unavailable', 'There is no live session with this code.');
+
+export function createJoinService(deps: AppDeps) {
+  const { database, crossNode, clock } = deps;
+  const { audit } = accessKit(deps);
+  const blockedKey = (ip: string) => `join-blocked:${ip}`;
+
+  async function refuseIfBlocked(ip: string): Promise<void> {
+    const until = await crossNode.cache.get<number>(blockedKey(ip));
+    if (until !== undefined && until > clock.now()) {
+      throw new AppError('rate_limited', 'Too many wrong codes from your network; wait a minute.', {
+        retryAfterS: (until - clock.now()) / 1000,
+      });
+    }
+  }
+
+  async function failed(ip: string): Promise<never> {
+    const r = await crossNode.rateLimiter.hit(`join-failed:${ip}`, FAILED_PER_MINUTE, WINDOW_MS);
+    if (r.remaining === 0 || !r.allowed) {
+      const retry = r.retryAfterMs || WINDOW_MS;
+      await crossNode.cache.set(blockedKey(ip), clock.now() + retry, retry);
+    }
+    throw unavailable();
+  }
+
+  async function find(code: string): Promise<SessionRow | undefined> {
+    const [row] = await database.query<SessionRow>(
+      `SELECT id, title, course_id, owner_id, join_code, status, settings, created_at, updated_at, deleted_at
+       FROM sessions WHERE join_code = $1 AND status <> 'archived' AND deleted_at IS NULL`,
+      [normalizeJoinCode(code)],
+    );
+    return row;
+  }
+
+  const summary = (row: SessionRow): JoinSummary => {
+    const s = settingsOf(row);
+    return {
+      sessionId: row.id,
+      title: row.title,
+      anonymity: s.anonymity,
+      identifiedOnly: s.identifiedOnly,
+      needsName: s.anonymity !== 'anonymous' && !s.identifiedOnly,
+    };
+  };
+
+  /** The common front: rate limit, find, and the returning participant's "not live" answer. */
+  async function resolve(code: string, caller: Principal | null, ip: string): Promise<SessionRow> {
+    await refuseIfBlocked(ip);
+    const row = await find(code);
+    const returning = row && caller?.kind === 'participant' && caller.sessionId === row.id;
+    if (row && returning && row.status !== 'live') {
+      throw new AppError(
+        'session_not_live',
+        'This session is not live right now; keep this page and come back later.',
+      );
+    }
+    if (!row || row.status !== 'live') return failed(ip);
+    const ok = await crossNode.rateLimiter.hit(`join-ok:${ip}`, JOINS_PER_MINUTE, WINDOW_MS);
+    if (!ok.allowed)
+      throw new AppError('rate_limited', 'Many people are joining; try again in a moment.', {
+        retryAfterS: ok.retryAfterMs / 1000,
+      });
+    return row;
+  }
+
+  return {
+    async lookup(code: string, caller: Principal | null, ctx: Ctx): Promise<JoinSummary> {
+      return summary(await resolve(code, caller, ctx.ip));
+    },
+
+    async join(
+      code: string,
+      displayName: string | undefined,
+      caller: Principal | null,
+      bearer: string | null,
+      ctx: Ctx,
+    ): Promise<JoinAnswer> {
+      const row = await resolve(code, caller, ctx.ip);
+      const s = summary(row);
+      if (caller?.kind === 'participant' && caller.sessionId === row.id && bearer) {
+        return { participantToken: bearer, participantId: caller.participantId, session: s };
+      }
+      if (caller?.kind === 'user') {
+        const [user] = await database.query<{ display_name: string }>(
+          'SELECT display_name FROM users WHERE id = $1',
+          [caller.userId],
+        );
+        const name = s.anonymity === 'anonymous' ? '' : (displayName ?? user?.display_name ?? '').trim();
+        const [p] = await database.query<{ id: string }>(
+          `INSERT INTO participants (session_id, user_id, display_name, token_hash) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (session_id, user_id) WHERE user_id IS NOT NULL DO UPDATE SET last_seen_at = now() RETURNING id`,
+          [row.id, caller.userId, name, hashToken(randomToken(PARTICIPANT_TOKEN_PREFIX))],
+        );
+        // An account's participant token is derived, so a second tab or device gets the same one.
+        const token = derivedToken(
+          PARTICIPANT_TOKEN_PREFIX,
+          (await jwtKeys(deps))[0].secret,
+          `participant:${p.id}`,
+        );
+        await database.query('UPDATE participants SET token_hash = $2 WHERE id = $1', [
+          p.id,
+          hashToken(token),
+        ]);
+        await audit.record({
+          action: 'participant.joined',
+          actor: caller,
+          target: { type: 'session', id: row.id },
+          details: { participantId: p.id },
+          ...ctx,
+        });
+        return { participantToken: token, participantId: p.id, session: s };
+      }
+      if (s.identifiedOnly) {
+        throw new AppError(
+          'forbidden',
+          'This session is for signed-in course members only; open it from your course page.',
+        );
+      }
+      if (s.needsName && !displayName?.trim()) {
+        throw new AppError('validation_failed', 'displayName: enter the name your teacher will see.', {
+          field: 'displayName',
+        });
+      }
+      const token = randomToken(PARTICIPANT_TOKEN_PREFIX);
+      const [p] = await database.query<{ id: string }>(
+        'INSERT INTO participants (session_id, display_name, token_hash) VALUES ($1, $2, $3) RETURNING id',
+        [row.id, s.anonymity === 'anonymous' ? '' : displayName!.trim(), hashToken(token)],
+      );
+      return { participantToken: token, participantId: p.id, session: s };
+    },
+  };
+}
