@@ -1,0 +1,2 @@
+/** The calm connection-state banner. */
+export { default as ConnectionBanner } from './ConnectionBanner.svelte';
