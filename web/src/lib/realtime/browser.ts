@@ -7,7 +7,7 @@ export function browserTransports(origin = location.origin): {
 } {
   return {
     websocket: webSocketTransport(socketUrl(origin)),
-    sse: sseTransport(origin, () => crypto.randomUUID()),
+    sse: sseTransport(origin),
   };
 }
 

@@ -4,12 +4,11 @@
  * - Server-Sent Events down (`GET /api/realtime/sse`) + HTTP POST up (`POST /api/realtime/send`), for
  *   school proxies that break WebSocket upgrades. The same JSON messages flow both ways.
  *
- * SSE contract (the client's side of it): the client picks a random stream id and opens
- * `GET /api/realtime/sse?stream=<id>` (Accept: text/event-stream); each SSE `data:` line carries one
- * server message as JSON. Every client message — the `hello` with its token first — is POSTed as a JSON
- * body to `/api/realtime/send` with the header `x-handsup-stream: <id>`. Tokens never appear in a URL.
- * The stream is read with fetch() rather than EventSource so that a failed stream is not silently
- * retried by the browser behind the manager's back (the manager owns backoff).
+ * SSE contract (server/src/realtime/sse-routes.ts): `GET /api/realtime/sse?sessionId=…` with
+ * `Authorization: Bearer <token>` is the hello; each SSE `data:` line is one server message. Client
+ * messages are POSTed to `/api/realtime/send?connectionId=<welcome.connectionId>` with the same bearer.
+ * The stream is read with fetch() rather than EventSource so the token stays out of URLs and a failed
+ * stream is not silently retried by the browser behind the manager's back (the manager owns backoff).
  */
 
 export interface TransportEvents {
@@ -82,29 +81,37 @@ export function createSseParser(onData: (data: string) => void): (chunk: string)
   };
 }
 
-export function sseTransport(origin: string, newId: () => string): TransportFactory {
+export function sseTransport(origin: string): TransportFactory {
   return (events) => {
-    const stream = newId();
     const abort = new AbortController();
     let closed = false;
-    let opened = false;
+    let token = '';
+    let connectionId: string | null = null;
     const finish = (code: number, reason: string) => {
       if (closed) return;
       closed = true;
       abort.abort();
       events.onClose(code, reason);
     };
-    const parse = createSseParser((d) => events.onMessage(d));
-    (async () => {
+    const parse = createSseParser((data) => {
+      // The welcome names this stream; later POSTs quote it.
+      if (connectionId === null && data.includes('"welcome"')) {
+        try {
+          connectionId = (JSON.parse(data) as { connectionId?: string }).connectionId ?? null;
+        } catch {
+          // not JSON: the manager will reject it
+        }
+      }
+      events.onMessage(data);
+    });
+    const openStream = async (sessionId: string) => {
       try {
-        const res = await fetch(`${origin}/api/realtime/sse?stream=${encodeURIComponent(stream)}`, {
-          headers: { accept: 'text/event-stream' },
+        const res = await fetch(`${origin}/api/realtime/sse?sessionId=${encodeURIComponent(sessionId)}`, {
+          headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` },
           cache: 'no-store',
           signal: abort.signal,
         });
         if (!res.ok || !res.body) return finish(4003, `SSE refused (${res.status})`);
-        opened = true;
-        events.onOpen();
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
         for (;;) {
           const { value, done } = await reader.read();
@@ -113,21 +120,33 @@ export function sseTransport(origin: string, newId: () => string): TransportFact
         }
         finish(1006, 'stream ended');
       } catch {
-        finish(opened ? 1006 : 4003, 'stream failed');
+        finish(1006, 'stream failed');
       }
-    })();
+    };
+    // Ready at once: the manager's first frame (the hello) is what opens the stream.
+    queueMicrotask(() => {
+      if (!closed) events.onOpen();
+    });
     return {
       kind: 'sse',
       send(text) {
-        fetch(`${origin}/api/realtime/send`, {
+        const msg = JSON.parse(text) as { type: string; token?: string; sessionId?: string };
+        if (msg.type === 'hello') {
+          token = msg.token ?? '';
+          void openStream(msg.sessionId ?? '');
+          return;
+        }
+        if (!connectionId) return; // not welcomed yet: the outbox re-sends after the welcome
+        fetch(`${origin}/api/realtime/send?connectionId=${encodeURIComponent(connectionId)}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-handsup-stream': stream },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
           body: text,
           signal: abort.signal,
         })
           .then((r) => {
+            if (r.ok && msg.type === 'token.renew' && msg.token) token = msg.token;
             // The server forgot this stream (restart, other node): start over like a dropped socket.
-            if (r.status === 404 || r.status === 410) finish(4000, 'stream unknown');
+            if (r.status === 404 || r.status === 401) finish(4000, 'stream unknown');
           })
           .catch(() => finish(1006, 'send failed'));
       },
