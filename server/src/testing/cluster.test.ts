@@ -1,0 +1,223 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import http from 'node:http';
+import { type Cluster, parseEnvFile, startCluster } from './cluster.ts';
+import { findNginx, renderTemplate } from './cluster-nginx.ts';
+import { describeWith, isCI, REDIS_TEST_URL, uniqueName } from './services.ts';
+import { createPostgresDatabase } from './storage-matrix.ts';
+
+/** A GET from a chosen loopback source address (the balancer then sees a client that is not itself). */
+function getFrom(url: string, localAddress: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { localAddress, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * The JSON `request` log line a node wrote for request id `rid`, and which node wrote it. Log lines
+ * reach us through a pipe a moment after the response: look again for up to 3 s.
+ */
+async function findRequest(cluster: Cluster, rid: string) {
+  const deadline = Date.now() + 3000;
+  do {
+    for (const node of cluster.nodes) {
+      for (const line of (await node.output()).split('\n')) {
+        if (!line.includes(rid)) continue;
+        const entry = JSON.parse(line) as {
+          msg: string;
+          requestId: string;
+          ip: string;
+          proto: string;
+          node: string;
+        };
+        if (entry.msg === 'request' && entry.requestId === rid) return { ...entry, nodeIndex: node.index };
+      }
+    }
+    await Bun.sleep(50);
+  } while (Date.now() < deadline);
+  return null;
+}
+
+function openSocket(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.onopen = () => resolve(ws);
+    ws.onerror = () => reject(new Error(`WebSocket to ${url} failed`));
+  });
+}
+
+function pingPong(ws: WebSocket): Promise<{ type: string }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no pong within 5 s')), 5000);
+    ws.onmessage = (e) => {
+      const msg = JSON.parse(String(e.data));
+      if (msg.type === 'pong') {
+        clearTimeout(timer);
+        resolve(msg);
+      }
+    };
+    ws.send(JSON.stringify({ type: 'ping' }));
+  });
+}
+
+const scrape = async (cluster: Cluster, i: number) =>
+  (
+    await fetch(`${cluster.nodes[i].url}/metrics`, {
+      headers: { authorization: `Bearer ${cluster.metricsToken}` },
+    })
+  ).text();
+const gaugeValue = (text: string, name: string) =>
+  Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+
+describe('the shared nginx template', () => {
+  test('renders every placeholder and refuses to leave one unset', () => {
+    const listen = '$' + '{HANDSUP_LISTEN}'; // an nginx template placeholder, as envsubst spells it
+    expect(() => renderTemplate(`listen ${listen};`, {})).toThrow('nginx template needs HANDSUP_LISTEN');
+    expect(renderTemplate(`listen ${listen}; return 301 $host$uri;`, { HANDSUP_LISTEN: '80' })).toBe(
+      'listen 80; return 301 $host$uri;',
+    );
+  });
+  test('the env file is read as compose reads it', () => {
+    expect(parseEnvFile('# c\nA=1\n\n B = x\nC=a=b\n#D=2')).toEqual({ A: '1', C: 'a=b' });
+  });
+});
+
+const nginx = findNginx();
+const describeCluster = (title: string, body: () => void) => {
+  if (nginx) return describeWith(['postgres', 'redis'], title, body);
+  const reason = 'nginx not found (Debian package nginx, or NGINX_PATH)';
+  if (isCI)
+    describe(title, () => test('nginx is installed (required in CI)', () => expect(nginx).not.toBeNull()));
+  else {
+    console.warn(`SKIPPED ${title}: ${reason}`);
+    describe.skip(`${title} — skipped: ${reason}`, body);
+  }
+};
+
+describeCluster('a three-node cluster behind nginx, on loopback', () => {
+  let cluster: Cluster;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const db = await createPostgresDatabase();
+    drop = db.drop;
+    cluster = await startCluster({
+      nodes: 3,
+      databaseUrl: db.url,
+      redisUrl: REDIS_TEST_URL,
+      redisPrefix: `${uniqueName('cl')}:`,
+    });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+    await drop?.();
+  });
+
+  test('spreads HTTP requests over the nodes, and every node is ready on PostgreSQL and Redis', async () => {
+    const rids = Array.from({ length: 12 }, (_, i) => uniqueName(`spread${i}`));
+    for (const rid of rids) {
+      const res = await fetch(`${cluster.url}/readyz`, { headers: { 'x-request-id': rid } });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ status: 'ready', db: 'ok', redis: 'ok', dbKind: 'postgres' });
+      expect(res.headers.get('x-request-id')).toBe(rid);
+    }
+    const seen = new Set<number>();
+    for (const rid of rids) {
+      const entry = await findRequest(cluster, rid);
+      expect(entry).not.toBeNull();
+      seen.add(entry!.nodeIndex);
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(2);
+    // nginx names the node that answered in its access log.
+    expect(cluster.nginx.output()).toContain(`rid=${rids[0]}`);
+  });
+
+  test('upgrades WebSockets through nginx to several nodes: ping is answered with pong', async () => {
+    const sockets = await Promise.all(Array.from({ length: 6 }, () => openSocket(cluster.wsUrl)));
+    try {
+      for (const ws of sockets) expect((await pingPong(ws)).type).toBe('pong');
+      const counts = await Promise.all(
+        cluster.nodes.map(async (_, i) =>
+          gaugeValue(await scrape(cluster, i), 'handsup_websocket_connections'),
+        ),
+      );
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(6);
+      expect(counts.filter((c) => c > 0).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      const closed = sockets.map(
+        (ws) => new Promise<number>((r) => ws.addEventListener('close', (e) => r(e.code))),
+      );
+      for (const ws of sockets) ws.close(1000, 'done');
+      expect(await Promise.all(closed)).toEqual(sockets.map(() => 1000));
+    }
+  });
+
+  test('the node sees the client address nginx saw — never one the client made up', async () => {
+    const rid = uniqueName('addr');
+    const status = await getFrom(`${cluster.url}/healthz`, '127.0.0.7', {
+      'x-request-id': rid,
+      'x-forwarded-for': '203.0.113.66',
+      'x-forwarded-proto': 'https',
+      forwarded: 'for=203.0.113.66;proto=https',
+    });
+    expect(status).toBe(200);
+    const entry = await findRequest(cluster, rid);
+    expect(entry).toMatchObject({ ip: '127.0.0.7', proto: 'http' });
+  });
+
+  test('a node believes X-Forwarded-For and X-Forwarded-Proto only from its trusted proxy', async () => {
+    const trusted = uniqueName('trusted');
+    await getFrom(`${cluster.nodes[0].url}/healthz`, '127.0.0.1', {
+      'x-request-id': trusted,
+      'x-forwarded-for': '198.51.100.4',
+      'x-forwarded-proto': 'https',
+    });
+    expect(await findRequest(cluster, trusted)).toMatchObject({ ip: '198.51.100.4', proto: 'https' });
+    const stranger = uniqueName('stranger');
+    await getFrom(`${cluster.nodes[0].url}/healthz`, '127.0.0.9', {
+      'x-request-id': stranger,
+      'x-forwarded-for': '198.51.100.4',
+      'x-forwarded-proto': 'https',
+    });
+    expect(await findRequest(cluster, stranger)).toMatchObject({ ip: '127.0.0.9', proto: 'http' });
+  });
+
+  test('metrics are scraped per node with the token, and never served through the balancer', async () => {
+    expect((await fetch(`${cluster.url}/metrics`)).status).toBe(404);
+    expect((await fetch(`${cluster.nodes[0].url}/metrics`)).status).toBe(401);
+    const text = await scrape(cluster, 0);
+    expect(gaugeValue(text, 'handsup_db_up')).toBe(1);
+    expect(gaugeValue(text, 'handsup_redis_up')).toBe(1);
+    expect(gaugeValue(text, 'handsup_db_ping_seconds')).toBeGreaterThan(0);
+    expect(text).toContain('handsup_http_requests_total{method="GET",route="/readyz",status="200"}');
+  });
+
+  test('a node killed with SIGKILL costs no request: nginx sends them to the others, and takes it back after restart', async () => {
+    const victim = cluster.nodes[1];
+    await victim.kill('SIGKILL');
+    expect(victim.running).toBe(false);
+    const statuses: number[] = [];
+    for (let i = 0; i < 15; i++) statuses.push((await fetch(`${cluster.url}/readyz`)).status);
+    expect(statuses).toEqual(statuses.map(() => 200));
+    const ws = await openSocket(cluster.wsUrl);
+    expect((await pingPong(ws)).type).toBe('pong');
+    ws.close();
+
+    await victim.restart();
+    expect(victim.running).toBe(true);
+    // fail_timeout=5s: nginx tries the node again after that; bounded wait for it to answer a request.
+    const deadline = Date.now() + 15_000;
+    let back = false;
+    while (!back && Date.now() < deadline) {
+      const rid = uniqueName('back');
+      expect((await fetch(`${cluster.url}/healthz`, { headers: { 'x-request-id': rid } })).status).toBe(200);
+      back = (await findRequest(cluster, rid))?.nodeIndex === victim.index;
+      if (!back) await Bun.sleep(200);
+    }
+    expect(back).toBe(true);
+  });
+});
