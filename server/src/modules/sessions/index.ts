@@ -17,7 +17,7 @@ import { requireUser } from '../auth/http-auth.ts';
 import { accessKit } from '../auth/kit.ts';
 import { requestContext as ctx } from '../auth/request-context.ts';
 import { inviteCoTeacher, listCoTeachers, removeCoTeacher } from './members.ts';
-import { IdParams, ListQuery, MemberParams, parseLimit } from './model.ts';
+import { ListQuery, MemberParams, parseLimit, SessionParams } from './model.ts';
 import { createSessionService } from './service.ts';
 
 const tags = ['sessions'];
@@ -52,127 +52,140 @@ export function sessionRoutes(deps: AppDeps) {
         }),
       { query: ListQuery, detail: { summary: 'My sessions (owner or co-teacher), newest first', tags } },
     )
-    .get('/:id', async ({ request, params }) => service.get(await who(request), params.id), {
-      params: IdParams,
+    .get('/:sessionId', async ({ request, params }) => service.get(await who(request), params.sessionId), {
+      params: SessionParams,
       response: SessionView,
       detail: { summary: 'One session (teacher view)', tags },
     })
     .patch(
-      '/:id',
-      async ({ request, params, body }) => service.update(await who(request), params.id, body, ctx(request)),
+      '/:sessionId',
+      async ({ request, params, body }) =>
+        service.update(await who(request), params.sessionId, body, ctx(request)),
       {
-        params: IdParams,
+        params: SessionParams,
         body: UpdateSessionBody,
         response: SessionView,
         detail: { summary: 'Rename / change settings', tags },
       },
     )
     .post(
-      '/:id/duplicate',
+      '/:sessionId/duplicate',
       async ({ request, params, set }) => {
-        const view = await service.duplicate(await who(request), params.id, ctx(request));
+        const view = await service.duplicate(await who(request), params.sessionId, ctx(request));
         set.status = 201;
         return view;
       },
-      { params: IdParams, detail: { summary: 'Copy a session with its polls (as drafts)', tags } },
+      { params: SessionParams, detail: { summary: 'Copy a session with its polls (as drafts)', tags } },
     )
     .post(
-      '/:id/start',
-      async ({ request, params }) => service.start(await who(request), params.id, ctx(request)),
+      '/:sessionId/start',
+      async ({ request, params }) => service.start(await who(request), params.sessionId, ctx(request)),
       {
-        params: IdParams,
+        params: SessionParams,
         detail: { summary: 'Go live (students can join)', tags },
       },
     )
     .post(
-      '/:id/stop',
-      async ({ request, params }) => service.stop(await who(request), params.id, ctx(request)),
+      '/:sessionId/stop',
+      async ({ request, params }) => service.stop(await who(request), params.sessionId, ctx(request)),
       {
-        params: IdParams,
+        params: SessionParams,
         detail: { summary: 'Stop (polls close; students are told it is not live)', tags },
       },
     )
     .post(
-      '/:id/archive',
-      async ({ request, params }) => service.archive(await who(request), params.id, ctx(request)),
+      '/:sessionId/archive',
+      async ({ request, params }) => service.archive(await who(request), params.sessionId, ctx(request)),
       {
-        params: IdParams,
+        params: SessionParams,
         detail: { summary: 'Archive (read-only, join code freed)', tags },
       },
     )
     .delete(
-      '/:id',
-      async ({ request, params }) => service.remove(await who(request), params.id, ctx(request)),
+      '/:sessionId',
+      async ({ request, params }) => service.remove(await who(request), params.sessionId, ctx(request)),
       {
-        params: IdParams,
+        params: SessionParams,
         detail: { summary: 'Move to the trash (undo with restore)', tags },
       },
     )
     .post(
-      '/:id/restore',
-      async ({ request, params }) => service.restore(await who(request), params.id, ctx(request)),
+      '/:sessionId/restore',
+      async ({ request, params }) => service.restore(await who(request), params.sessionId, ctx(request)),
       {
-        params: IdParams,
+        params: SessionParams,
         detail: { summary: 'Restore from the trash', tags },
       },
     )
     .post(
-      '/:id/purge',
+      '/:sessionId/purge',
       async ({ request, params }) => {
-        await service.purge(await who(request), params.id, ctx(request));
+        await service.purge(await who(request), params.sessionId, ctx(request));
         return { ok: true as const };
       },
-      { params: IdParams, response: Ok, detail: { summary: 'Delete for good (only from the trash)', tags } },
+      {
+        params: SessionParams,
+        response: Ok,
+        detail: { summary: 'Delete for good (only from the trash)', tags },
+      },
     )
     .post(
-      '/:id/join-code',
-      async ({ request, params }) => service.regenerateJoinCode(await who(request), params.id, ctx(request)),
+      '/:sessionId/join-code',
+      async ({ request, params }) =>
+        service.regenerateJoinCode(await who(request), params.sessionId, ctx(request)),
       {
-        params: IdParams,
+        params: SessionParams,
         detail: { summary: 'New join code (the old one stops working)', tags },
       },
     )
     .get(
-      '/:id/participants',
-      async ({ request, params }) => service.participants(await who(request), params.id),
+      '/:sessionId/participants',
+      async ({ request, params }) => service.participants(await who(request), params.sessionId),
       {
-        params: IdParams,
+        params: SessionParams,
         response: Type.Array(ParticipantView),
         detail: { summary: 'Who joined (names hidden in anonymous sessions)', tags },
       },
     )
     .get(
-      '/:id/co-teachers',
+      '/:sessionId/co-teachers',
       async ({ request, params }) => {
-        await service.authorize(await who(request), params.id, 'session.read_teacher');
-        return listCoTeachers(deps, params.id);
+        await service.authorize(await who(request), params.sessionId, 'session.read_teacher');
+        return listCoTeachers(deps, params.sessionId);
       },
       {
-        params: IdParams,
+        params: SessionParams,
         response: Type.Array(CoTeacherView),
         detail: { summary: 'Co-teachers and pending invitations', tags },
       },
     )
     .post(
-      '/:id/co-teachers',
+      '/:sessionId/co-teachers',
       async ({ request, params, body }) => {
         const p = await who(request);
-        await service.authorize(p, params.id, 'session.members_manage', { live: true });
-        return inviteCoTeacher(deps, audit, p, { kind: 'session', id: params.id }, body.email, ctx(request));
+        await service.authorize(p, params.sessionId, 'session.members_manage', { live: true });
+        return inviteCoTeacher(
+          deps,
+          audit,
+          p,
+          { kind: 'session', id: params.sessionId },
+          body.email,
+          ctx(request),
+        );
       },
       {
-        params: IdParams,
+        params: SessionParams,
         body: InviteBody,
         response: CoTeacherView,
         detail: { summary: 'Invite a co-teacher by email', tags },
       },
     )
     .delete(
-      '/:id/co-teachers/:userId',
+      '/:sessionId/co-teachers/:userId',
       async ({ request, params }) => {
         const p = await who(request);
-        await service.authorize(p, params.id, 'session.members_manage');
-        await removeCoTeacher(deps, audit, p, params.id, params.userId, ctx(request));
+        await service.authorize(p, params.sessionId, 'session.members_manage');
+        await removeCoTeacher(deps, audit, p, params.sessionId, params.userId, ctx(request));
         return { ok: true as const };
       },
       { params: MemberParams, response: Ok, detail: { summary: 'Remove a co-teacher', tags } },

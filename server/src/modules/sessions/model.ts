@@ -3,7 +3,9 @@ import { strictObject, Uuid } from '@handsup/protocol';
 import { Type } from '@sinclair/typebox';
 
 export const IdParams = strictObject({ id: Uuid });
-export const MemberParams = strictObject({ id: Uuid, userId: Uuid });
+/** `:sessionId`, the name every `/api/sessions/:sessionId/…` route shares (the router requires one name). */
+export const SessionParams = strictObject({ sessionId: Uuid });
+export const MemberParams = strictObject({ sessionId: Uuid, userId: Uuid });
 export const ListQuery = strictObject({
   q: Type.Optional(Type.String({ maxLength: 200 })),
   courseId: Type.Optional(Uuid),
