@@ -11,9 +11,10 @@ import { createApp } from './http/app.ts';
 import { clientAddressResolver, clientProtocolResolver } from './http/client-address.ts';
 import { type AppDeps, type Clock, setRequestFacts, systemClock } from './http/context.ts';
 import { bootstrapAdmin } from './modules/auth/admin-bootstrap.ts';
+import { pollEngineFor } from './modules/polls/index.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { websocketConnections } from './observability/metrics.ts';
-import { type ConnectionData, createGateway, type RealtimeHandlers, sendFrame } from './realtime/gateway.ts';
+import { type ConnectionData, createGateway, type RealtimeHandlers } from './realtime/gateway.ts';
 import { openDatabase } from './storage/database.ts';
 import { createWebHandler, type WebHandler } from './web-handler.ts';
 
@@ -25,7 +26,7 @@ export interface StartOptions {
   clock?: Clock;
   /** Serve the SvelteKit build (default true); API-only tests turn it off. */
   web?: boolean;
-  /** Realtime message handling; defaults to the protocol's base (hello / ping). */
+  /** Realtime message handling; defaults to the poll engine's (modules/polls). */
   realtime?: (deps: AppDeps) => RealtimeHandlers;
 }
 
@@ -35,16 +36,6 @@ export interface RunningServer {
   deps: AppDeps;
   stop(): Promise<void>;
 }
-
-/** The protocol's base: enough to say hello and keep the connection alive. */
-const baseRealtime = (deps: AppDeps): RealtimeHandlers => ({
-  onMessage(ws, raw) {
-    const msg = JSON.parse(raw) as { type?: string };
-    if (msg.type === 'ping') sendFrame(ws, { type: 'pong', now: deps.clock.now() });
-    else if (msg.type === 'hello')
-      sendFrame(ws, { type: 'welcome', connectionId: ws.data.connectionId, now: deps.clock.now() });
-  },
-});
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const nodeId = `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
@@ -67,7 +58,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   const app = createApp(deps);
   const web: WebHandler | null = opts.web === false ? null : await createWebHandler();
-  const gateway = createGateway(log, (opts.realtime ?? baseRealtime)(deps));
+  const engine = pollEngineFor(deps);
+  const gateway = createGateway(log, opts.realtime ? opts.realtime(deps) : engine.websocket());
+  await engine.start();
   const resolveAddress = clientAddressResolver(config.trustedProxies);
   const resolveProtocol = clientProtocolResolver(config.trustedProxies);
   const untrackSockets = websocketConnections.track(() => gateway.size);
@@ -134,6 +127,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         draining = true;
         log.info('shutting down', { inFlight, sockets: gateway.size });
         gateway.closeAll();
+        await engine.stop().catch((e) => log.warn('poll engine stop failed', { err: e }));
         untrackSockets();
         const deadline = Date.now() + config.shutdownGraceMs;
         while (inFlight > 0 && Date.now() < deadline) await Bun.sleep(20);

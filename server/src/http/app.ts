@@ -11,6 +11,8 @@ import { auditRoutes } from '../modules/audit/index.ts';
 import { authRoutes } from '../modules/auth/index.ts';
 import { courseRoutes } from '../modules/courses/index.ts';
 import { joinRoutes } from '../modules/join/index.ts';
+import { pollsModule } from '../modules/polls/index.ts';
+import { realtimeSseModule } from '../realtime/sse-routes.ts';
 import { sessionRoutes } from '../modules/sessions/index.ts';
 import { metricsRoutes } from '../observability/metrics-route.ts';
 
@@ -48,7 +50,9 @@ export function createApp(deps: AppDeps) {
     .use(courseRoutes(deps))
     .use(sessionRoutes(deps))
     .use(joinRoutes(deps))
-    .use(auditRoutes(deps));
+    .use(auditRoutes(deps))
+    .use(pollsModule(deps))
+    .use(realtimeSseModule(deps));
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -12,6 +12,7 @@ export const MAX_FRAME_BYTES = 16 * 1024;
 export interface ConnectionData {
   connectionId: string;
   clientAddress: string;
+  /** The next frame's sequence number: frames are numbered 0, 1, 2, … per connection. */
   seq: number;
   /** Filled in by the message handler once the hello is accepted. */
   state: Record<string, unknown>;
@@ -26,8 +27,8 @@ export interface RealtimeHandlers {
 
 /** Sends a server message with the next per-connection sequence number; false when the socket dropped it. */
 export function sendFrame(ws: Socket, message: Record<string, unknown>): boolean {
-  ws.data.seq += 1;
-  const status = ws.send(JSON.stringify({ ...message, seq: ws.data.seq }));
+  const seq = ws.data.seq++;
+  const status = ws.send(JSON.stringify({ ...message, seq }));
   return status !== 0;
 }
 

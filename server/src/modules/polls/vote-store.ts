@@ -1,0 +1,265 @@
+/**
+ * Group commit for votes. Votes that arrive within `batchMs` (or until `maxBatch` are waiting) are
+ * written in ONE transaction; each caller's promise resolves only after that transaction committed, so
+ * `vote.accepted` is never sent for an answer that could still be lost.
+ *
+ * Inside the transaction the polls are read `FOR SHARE`: a vote is written only while its poll is open
+ * in the database, in its round and before its deadline, and a concurrent close waits for the batch —
+ * so every acknowledged vote is in the poll's final count. `INSERT … ON CONFLICT (poll_id, round,
+ * participant_id)` makes a retry (same clientMsgId) a no-op, an answer change an update (when allowed),
+ * and a second answer to a locked poll a no-op reported as `answer_locked`.
+ *
+ * Durability on PGlite: `synchronous_commit` is on (set per transaction here too), so COMMIT returns
+ * after PostgreSQL wrote the WAL record; PGlite's NodeFS maps that write straight to the data
+ * directory's files (its `syncToFs` is a no-op, so electric-sql/pglite#1065 — `transaction()` not
+ * awaiting a sync — does not apply). The record is in the OS page cache when we ack: it survives the
+ * process being killed, not a machine crash (PGlite runs with fsync off; see ARCHITECTURE.md).
+ */
+import { type AnswerValue, AppError } from '@handsup/protocol';
+import type { AppDeps } from '../../http/context.ts';
+import { inTransaction, type Query } from './sql.ts';
+
+export type PendingVote = {
+  sessionId: string;
+  pollId: string;
+  round: number;
+  participantId: string;
+  /** Display name, carried to other nodes' teacher views. */
+  name: string;
+  value: AnswerValue;
+  clientMsgId: string;
+  allowChange: boolean;
+  /** Server time the vote arrived: it must be before the poll's deadline. */
+  castAt: number;
+};
+
+export type VoteOutcome =
+  /** `written`: stored by this call (counts change); otherwise a retry of the stored answer. */
+  { ok: true; value: AnswerValue; written: boolean } | { ok: false; error: AppError };
+
+type Item = { vote: PendingVote; resolve: (o: VoteOutcome) => void };
+
+export type VoteStoreOptions = {
+  batchMs: number;
+  maxBatch?: number;
+  /** Called once per committed batch with the votes it wrote (before their callers are resolved). */
+  onCommitted?: (written: PendingVote[]) => void;
+};
+
+const key = (v: PendingVote) => `${v.pollId}:${v.round}:${v.participantId}`;
+
+export class VoteStore {
+  private queue: Item[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private flushing: Promise<void> | null = null;
+  private readonly maxBatch: number;
+  private closed = false;
+
+  constructor(
+    private readonly deps: Pick<AppDeps, 'database' | 'log'>,
+    private readonly opts: VoteStoreOptions,
+  ) {
+    this.maxBatch = opts.maxBatch ?? 500;
+  }
+
+  /** Resolves after the vote is durable (or rejected); never rejects. */
+  submit(vote: PendingVote): Promise<VoteOutcome> {
+    if (this.closed) {
+      return Promise.resolve({
+        ok: false,
+        error: new AppError('server_shutting_down', 'The server is restarting.'),
+      });
+    }
+    return new Promise((resolve) => {
+      this.queue.push({ vote, resolve });
+      this.schedule();
+    });
+  }
+
+  /** Writes what is queued and stops accepting votes. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    while (this.flushing || this.queue.length) {
+      if (this.flushing) await this.flushing;
+      else await this.flush();
+    }
+  }
+
+  private schedule(): void {
+    if (this.flushing) return; // the running flush picks the queue up when it ends
+    if (this.queue.length >= this.maxBatch) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      void this.flush();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        void this.flush();
+      }, this.opts.batchMs);
+    }
+  }
+
+  private flush(): Promise<void> {
+    // One participant's answer appears once per batch (ON CONFLICT cannot touch a row twice in one
+    // statement); a second one waits for the next batch, which keeps their order.
+    const batch: Item[] = [];
+    const rest: Item[] = [];
+    const seen = new Set<string>();
+    for (const item of this.queue) {
+      const k = key(item.vote);
+      if (batch.length < this.maxBatch && !seen.has(k)) {
+        seen.add(k);
+        batch.push(item);
+      } else rest.push(item);
+    }
+    this.queue = rest;
+    if (batch.length === 0) return Promise.resolve();
+    this.flushing = this.write(batch).finally(() => {
+      this.flushing = null;
+      if (this.queue.length) {
+        if (this.queue.length >= this.maxBatch || this.closed) void this.flush();
+        else this.schedule();
+      }
+    });
+    return this.flushing;
+  }
+
+  private async write(batch: Item[]): Promise<void> {
+    let outcomes: VoteOutcome[];
+    try {
+      outcomes = await inTransaction(this.deps.database, (q) =>
+        writeBatch(
+          q,
+          batch.map((b) => b.vote),
+        ),
+      );
+    } catch (e) {
+      if (batch.length > 1) {
+        // One bad vote (e.g. its participant was deleted) must not fail its neighbours: write alone.
+        for (const item of batch) await this.write([item]);
+        return;
+      }
+      this.deps.log.error('vote write failed', { err: e as Error });
+      outcomes = [
+        {
+          ok: false,
+          error: new AppError('unavailable', 'Your answer could not be saved; please try again.'),
+        },
+      ];
+    }
+    const written = batch.filter((_, i) => {
+      const o = outcomes[i];
+      return o.ok && o.written;
+    });
+    if (written.length) {
+      try {
+        this.opts.onCommitted?.(written.map((w) => w.vote));
+      } catch (e) {
+        this.deps.log.error('onCommitted failed', { err: e as Error });
+      }
+    }
+    for (const [i, item] of batch.entries()) item.resolve(outcomes[i]);
+  }
+}
+
+type PollState = { id: string; status: string; round: number; closes_at_ms: number | null };
+
+/** One batch in one (already open) transaction; returns one outcome per vote, in order. */
+export async function writeBatch(q: Query, votes: PendingVote[]): Promise<VoteOutcome[]> {
+  await q('SET LOCAL synchronous_commit = on');
+  const pollIds = [...new Set(votes.map((v) => v.pollId))];
+  const polls = new Map<string, PollState>();
+  const rows = await q<PollState>(
+    `SELECT id, status, round, (extract(epoch from closes_at) * 1000)::float8 AS closes_at_ms
+     FROM polls WHERE deleted_at IS NULL AND id IN (${pollIds.map((_, i) => `$${i + 1}::uuid`).join(', ')})
+     ORDER BY id FOR SHARE`,
+    pollIds,
+  );
+  for (const r of rows) polls.set(r.id, r);
+
+  const outcomes: (VoteOutcome | undefined)[] = new Array(votes.length);
+  const pendingCheck: number[] = [];
+  const changeable: number[] = [];
+  const locked: number[] = [];
+  votes.forEach((v, i) => {
+    const p = polls.get(v.pollId);
+    const open =
+      p &&
+      p.status === 'open' &&
+      p.round === v.round &&
+      (p.closes_at_ms === null || v.castAt < Number(p.closes_at_ms));
+    if (!open) {
+      pendingCheck.push(i); // a retry of a stored answer is still acknowledged
+      outcomes[i] = {
+        ok: false,
+        error:
+          p?.status === 'draft'
+            ? new AppError('poll_not_open', 'This poll is not open.')
+            : new AppError('poll_closed', 'This poll has closed.'),
+      };
+    } else (v.allowChange ? changeable : locked).push(i);
+  });
+
+  const insert = async (indexes: number[], allowChange: boolean) => {
+    if (indexes.length === 0) return;
+    const params: unknown[] = [];
+    const values = indexes.map((i) => {
+      const v = votes[i];
+      params.push(v.pollId, v.round, v.participantId, JSON.stringify(v.value), v.clientMsgId);
+      const b = params.length - 5;
+      return `($${b + 1}::uuid, $${b + 2}::int, $${b + 3}::uuid, $${b + 4}::jsonb, $${b + 5}::text)`;
+    });
+    const conflict = allowChange
+      ? `DO UPDATE SET value = EXCLUDED.value, client_msg_id = EXCLUDED.client_msg_id, updated_at = now()
+         WHERE responses.client_msg_id <> EXCLUDED.client_msg_id`
+      : 'DO NOTHING';
+    const done = await q<{ poll_id: string; participant_id: string }>(
+      `INSERT INTO responses (poll_id, round, participant_id, value, client_msg_id) VALUES ${values.join(', ')}
+       ON CONFLICT (poll_id, round, participant_id) ${conflict} RETURNING poll_id, participant_id`,
+      params,
+    );
+    const wrote = new Set(done.map((d) => `${d.poll_id}:${d.participant_id}`));
+    for (const i of indexes) {
+      const v = votes[i];
+      if (wrote.has(`${v.pollId}:${v.participantId}`))
+        outcomes[i] = { ok: true, value: v.value, written: true };
+      else pendingCheck.push(i);
+    }
+  };
+  await insert(changeable, true);
+  await insert(locked, false);
+
+  if (pendingCheck.length) {
+    const params: unknown[] = [];
+    const tuples = pendingCheck.map((i) => {
+      const v = votes[i];
+      params.push(v.pollId, v.round, v.participantId);
+      const b = params.length - 3;
+      return `($${b + 1}::uuid, $${b + 2}::int, $${b + 3}::uuid)`;
+    });
+    const existing = await q<{
+      poll_id: string;
+      participant_id: string;
+      client_msg_id: string;
+      value: AnswerValue;
+    }>(
+      `SELECT poll_id, participant_id, client_msg_id, value FROM responses WHERE (poll_id, round, participant_id) IN (${tuples.join(', ')})`,
+      params,
+    );
+    const byKey = new Map(existing.map((e) => [`${e.poll_id}:${e.participant_id}`, e]));
+    for (const i of pendingCheck) {
+      const v = votes[i];
+      const e = byKey.get(`${v.pollId}:${v.participantId}`);
+      if (e && e.client_msg_id === v.clientMsgId) outcomes[i] = { ok: true, value: e.value, written: false };
+      else if (!outcomes[i]) {
+        outcomes[i] = {
+          ok: false,
+          error: new AppError('answer_locked', 'You have already answered this poll.'),
+        };
+      }
+    }
+  }
+  return outcomes as VoteOutcome[];
+}

@@ -1,0 +1,299 @@
+/**
+ * The protocol conversation of one connection, whatever its transport: `hello` first (authenticate,
+ * resolve the role in the session, join the room, `welcome` + `session.snapshot`), then votes,
+ * snapshot requests, token renewal, pings and teacher commands. Bad frames get an `error` naming the
+ * problem and change nothing; a frame before `hello` closes the connection with `unauthenticated`
+ * (4501). Teacher commands are checked against the permission table and the connection's session.
+ */
+import {
+  AppError,
+  type ClientMessage,
+  type ClientMessageOf,
+  PROTOCOL_VERSION,
+  parseClientMessage,
+  TEACHER_COMMANDS,
+  type TeacherCommandType,
+} from '@handsup/protocol';
+import type { Principal, Role } from '../domain/access/principal.ts';
+import type { AppDeps } from '../http/context.ts';
+import type { PollAccess, PollAction } from '../modules/polls/access.ts';
+import type { PollLifecycle } from '../modules/polls/lifecycle-service.ts';
+import { queryOf } from '../modules/polls/sql.ts';
+import { type Conn, type ConnState, closeConn, send, sendError, toAppError } from './connection.ts';
+import type { SessionHub } from './session-hub.ts';
+
+export type HandlerContext = {
+  deps: Pick<AppDeps, 'database' | 'clock' | 'log' | 'crossNode'>;
+  access: PollAccess;
+  lifecycle: PollLifecycle;
+  hub: SessionHub;
+  /** Stops the session through the sessions module. */
+  stopSession(principal: Principal, sessionId: string): Promise<void>;
+};
+
+/** A connection that has not said hello within this time is closed. */
+export const HELLO_TIMEOUT_MS = 10_000;
+
+const TEACHER_ROLES: Role[] = ['admin', 'teacher', 'co_teacher'];
+
+/** `exp` of a JWT (already verified by the authenticator), in ms; null for opaque tokens. */
+const tokenExpiry = (token: string): number | null => {
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  try {
+    const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : null;
+  } catch {
+    return null;
+  }
+};
+
+const revocationIdsOf = (p: Principal): string[] => {
+  const ids: string[] = [];
+  if (p.kind === 'user') {
+    ids.push(`user:${p.userId}`);
+    if (p.tokenId) ids.push(p.tokenId);
+  } else {
+    ids.push(`participant:${p.participantId}`);
+    if (p.userId) ids.push(`user:${p.userId}`);
+  }
+  return ids;
+};
+
+export class ConnectionHandler {
+  private readonly expiryTimers = new WeakMap<Conn, ReturnType<typeof setTimeout>>();
+  private readonly helloTimers = new WeakMap<Conn, ReturnType<typeof setTimeout>>();
+  /** A hello being processed: later frames wait for it instead of racing it. */
+  private readonly greeting = new WeakMap<Conn, Promise<void>>();
+
+  constructor(private readonly ctx: HandlerContext) {}
+
+  opened(conn: Conn): void {
+    this.helloTimers.set(
+      conn,
+      setTimeout(() => {
+        if (!conn.state) closeConn(conn, new AppError('unauthenticated', 'Send hello first.'));
+      }, HELLO_TIMEOUT_MS),
+    );
+  }
+
+  closed(conn: Conn): void {
+    const t = this.helloTimers.get(conn);
+    if (t) clearTimeout(t);
+    const e = this.expiryTimers.get(conn);
+    if (e) clearTimeout(e);
+    this.ctx.hub.leave(conn);
+  }
+
+  async text(conn: Conn, raw: string): Promise<void> {
+    const parsed = parseClientMessage(raw);
+    if (!parsed.ok) {
+      if (parsed.error.code === 'payload_too_large') closeConn(conn, parsed.error);
+      else sendError(conn, parsed.error);
+      return;
+    }
+    await this.message(conn, parsed.message);
+  }
+
+  async message(conn: Conn, msg: ClientMessage): Promise<void> {
+    const greeting = this.greeting.get(conn);
+    if (greeting) await greeting;
+    if (msg.type === 'hello') {
+      if (conn.state)
+        return void sendError(conn, new AppError('conflict', 'This connection already said hello.'));
+      const p = this.hello(conn, msg);
+      this.greeting.set(conn, p);
+      await p;
+      this.greeting.delete(conn);
+      return;
+    }
+    if (!conn.state) return closeConn(conn, new AppError('unauthenticated', 'Send hello first.'));
+    try {
+      await this.dispatch(conn, msg);
+    } catch (e) {
+      const err = toAppError(e);
+      if (err.code === 'internal')
+        this.ctx.deps.log.error('realtime handler failed', { err: e as Error, type: msg.type });
+      sendError(conn, err, 'clientMsgId' in msg ? msg.clientMsgId : undefined);
+    }
+  }
+
+  private async hello(conn: Conn, msg: ClientMessageOf<'hello'>): Promise<void> {
+    try {
+      if (msg.protocolVersion !== PROTOCOL_VERSION) {
+        throw new AppError('protocol_version', `This server speaks protocol version ${PROTOCOL_VERSION}.`);
+      }
+      const state = await this.authorise(msg.token, msg.sessionId);
+      conn.state = state;
+      const t = this.helloTimers.get(conn);
+      if (t) clearTimeout(t);
+      this.armExpiry(conn, state.tokenExpiresAt);
+      const room = await this.ctx.hub.join(conn);
+      const welcome: Record<string, unknown> = {
+        type: 'welcome',
+        protocolVersion: PROTOCOL_VERSION,
+        connectionId: conn.id,
+        now: this.ctx.deps.clock.now(),
+        role: state.role,
+      };
+      if (state.participantId) welcome.participantId = state.participantId;
+      send(conn, welcome as never);
+      await room.sendSnapshot(conn);
+    } catch (e) {
+      conn.state = null;
+      closeConn(conn, toAppError(e));
+    }
+  }
+
+  /** Who this token is in this session, or an AppError with the close code that says why not. */
+  async authorise(token: string, sessionId: string): Promise<ConnState> {
+    const { access } = this.ctx;
+    const principal = await access.authenticator.authenticate(token);
+    if (principal.kind === 'participant' && principal.sessionId !== sessionId) {
+      throw new AppError('forbidden', 'This token belongs to another session.');
+    }
+    const sessionRole = await access.sessionAccess.roleInSession(principal, sessionId);
+    if (sessionRole === null)
+      throw new AppError('session_unavailable', 'No such session, or no access to it.');
+    const q = queryOf(this.ctx.deps.database);
+    const [session] = await q<{ status: string }>(
+      'SELECT status FROM sessions WHERE id = $1 AND deleted_at IS NULL',
+      [sessionId],
+    );
+    if (!session) throw new AppError('session_unavailable', 'No such session.');
+    const base = {
+      sessionId,
+      principal,
+      revocationIds: revocationIdsOf(principal),
+      tokenExpiresAt: tokenExpiry(token),
+    };
+    if (TEACHER_ROLES.includes(sessionRole) && access.can(sessionRole, 'poll.run')) {
+      return { ...base, role: 'teacher', sessionRole, name: '' } as ConnState;
+    }
+    if (!access.can(sessionRole, 'poll.vote'))
+      throw new AppError('forbidden', 'Your role cannot join this session.');
+    if (session.status === 'archived') throw new AppError('session_archived', 'This session is archived.');
+    if (session.status !== 'live')
+      throw new AppError('session_not_live', 'This session is not live right now.');
+    const [participant] =
+      principal.kind === 'participant'
+        ? await q<{ id: string; display_name: string; kicked: boolean }>(
+            'SELECT id, display_name, kicked_at IS NOT NULL AS kicked FROM participants WHERE id = $1 AND session_id = $2',
+            [principal.participantId, sessionId],
+          )
+        : await q<{ id: string; display_name: string; kicked: boolean }>(
+            'SELECT id, display_name, kicked_at IS NOT NULL AS kicked FROM participants WHERE user_id = $1 AND session_id = $2',
+            [principal.userId, sessionId],
+          );
+    if (!participant) throw new AppError('forbidden', 'Join the session first.');
+    if (participant.kicked) throw new AppError('kicked', 'You were removed from this session.');
+    return {
+      ...base,
+      role: 'student',
+      sessionRole,
+      participantId: participant.id,
+      name: participant.display_name,
+      revocationIds: [...base.revocationIds, `participant:${participant.id}`],
+    } as ConnState;
+  }
+
+  private armExpiry(conn: Conn, expiresAt: number | null): void {
+    const old = this.expiryTimers.get(conn);
+    if (old) clearTimeout(old);
+    if (expiresAt === null) return;
+    const wait = Math.min(2 ** 31 - 1, Math.max(0, expiresAt - this.ctx.deps.clock.now()));
+    this.expiryTimers.set(
+      conn,
+      setTimeout(
+        () => closeConn(conn, new AppError('token_expired', 'Your sign-in expired; renew the token.')),
+        wait,
+      ),
+    );
+  }
+
+  private async dispatch(conn: Conn, msg: ClientMessage): Promise<void> {
+    const st = conn.state!;
+    const room = await this.ctx.hub.open(st.sessionId);
+    switch (msg.type) {
+      case 'vote.cast':
+        send(conn, await room.castVote(conn, msg));
+        return;
+      case 'snapshot.request':
+        await room.sendSnapshot(conn);
+        return;
+      case 'ping': {
+        const pong: Record<string, unknown> = { type: 'pong', now: this.ctx.deps.clock.now() };
+        if (msg.t !== undefined) pong.t = msg.t;
+        send(conn, pong as never);
+        return;
+      }
+      case 'token.renew': {
+        const next = await this.authorise(msg.token, st.sessionId).catch((e) => {
+          throw e instanceof AppError ? e : new AppError('unauthenticated', 'That token is not valid.');
+        });
+        const same =
+          next.role === st.role &&
+          next.participantId === st.participantId &&
+          (next.principal.kind === 'user') === (st.principal.kind === 'user') &&
+          (next.principal.kind !== 'user' ||
+            st.principal.kind !== 'user' ||
+            next.principal.userId === st.principal.userId);
+        if (!same) throw new AppError('forbidden', 'The new token belongs to someone else.');
+        conn.state = {
+          ...st,
+          principal: next.principal,
+          revocationIds: next.revocationIds,
+          tokenExpiresAt: next.tokenExpiresAt,
+        };
+        this.armExpiry(conn, next.tokenExpiresAt);
+        send(conn, { type: 'token.renewed', expiresAt: next.tokenExpiresAt });
+        return;
+      }
+      default:
+        if ((TEACHER_COMMANDS as readonly string[]).includes(msg.type)) {
+          await this.teacherCommand(conn, msg as ClientMessageOf<TeacherCommandType>);
+          return;
+        }
+        throw new AppError('validation_failed', `Unexpected message type '${msg.type}'.`, { field: 'type' });
+    }
+  }
+
+  private async teacherCommand(conn: Conn, msg: ClientMessageOf<TeacherCommandType>): Promise<void> {
+    const st = conn.state! as ConnState & { sessionRole?: Role };
+    const action: PollAction = msg.type === 'session.stop' ? 'session.stop' : 'poll.run';
+    if (st.role !== 'teacher' || !st.sessionRole || !this.ctx.access.can(st.sessionRole, action)) {
+      throw new AppError('forbidden', 'Only the session’s teachers can do that.');
+    }
+    const { lifecycle } = this.ctx;
+    if (msg.type === 'session.stop') {
+      // The sessions module owns the status (and its audit entry); its lifecycle event makes the
+      // engine close the open poll and end every connection.
+      await this.ctx.stopSession(st.principal, st.sessionId);
+      return;
+    }
+    const [poll] = await queryOf(this.ctx.deps.database)<{ session_id: string }>(
+      'SELECT session_id FROM polls WHERE id = $1 AND deleted_at IS NULL',
+      [msg.pollId],
+    );
+    if (!poll) throw new AppError('not_found', 'No such poll.');
+    if (poll.session_id !== st.sessionId)
+      throw new AppError('forbidden', 'That poll belongs to another session.');
+    switch (msg.type) {
+      case 'poll.open':
+        await lifecycle.open(msg.pollId, msg.timerSeconds);
+        return;
+      case 'poll.close':
+        await lifecycle.close(msg.pollId);
+        return;
+      case 'poll.extend':
+        await lifecycle.extend(msg.pollId, msg.seconds);
+        return;
+      case 'poll.reveal':
+        await lifecycle.reveal(msg.pollId, { results: msg.results, correct: msg.correct });
+        return;
+      case 'poll.reset':
+        await lifecycle.newRound(msg.pollId);
+        return;
+    }
+  }
+}

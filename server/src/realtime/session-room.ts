@@ -1,0 +1,458 @@
+/**
+ * One session as seen by this node: its live state, the tally of the poll on screen, and the local
+ * connections. It applies bus events (dropping any older than its state version), turns them into
+ * frames per audience, and coalesces results and presence frames. The tally is exact: it holds one
+ * entry per participant (an answer change moves it), is rebuilt from the database when a poll or
+ * round comes on screen and every few seconds while a poll is open (so an event the bus dropped is
+ * repaired), and vote events arriving during a rebuild are replayed onto it.
+ */
+import {
+  AppError,
+  type ClientMessageOf,
+  ERROR_CATALOG,
+  type OutgoingMessage,
+  type Presence,
+  RESULTS_MAX_PER_SECOND,
+} from '@handsup/protocol';
+import { decideVote, type Poll, PollTally, tallyFrom } from '../domain/polls/index.ts';
+import type { AppDeps } from '../http/context.ts';
+import type { SessionEvent, StateEvent, VoteRecord } from '../modules/polls/events.ts';
+import type { PollLifecycle } from '../modules/polls/lifecycle-service.ts';
+import { pollFromJson } from '../modules/polls/poll-rows.ts';
+import type { VoteStore } from '../modules/polls/vote-store.ts';
+import { Coalescer } from './coalescer.ts';
+import { type Conn, type Prepared, prepare, send, sendPrepared } from './connection.ts';
+import * as frames from './frames.ts';
+import { type LiveState, loadAnswers, loadLiveState, loadVersion } from './live-state.ts';
+
+export type RoomContext = {
+  deps: Pick<AppDeps, 'database' | 'crossNode' | 'clock' | 'log' | 'nodeId'>;
+  lifecycle: PollLifecycle;
+  votes: VoteStore;
+  /** Milliseconds between maintenance passes (version check, recount of an open poll, presence). */
+  maintenanceMs: number;
+};
+
+type Current = { poll: Poll; tally: PollTally; meta: Map<string, { c: string; v: VoteRecord['v'] }> };
+
+export class SessionRoom {
+  readonly conns = new Set<Conn>();
+  state!: LiveState;
+  current: Current | null = null;
+  /** Vote records received while a recount runs, replayed onto its result. */
+  private buffer: { pollId: string; round: number; records: VoteRecord[] }[] | null = null;
+  private recountGen = 0;
+  private pending: SessionEvent[] | null = [];
+  private deadline: ReturnType<typeof setTimeout> | null = null;
+  private maintenance: ReturnType<typeof setInterval> | null = null;
+  private unsubscribe: (() => Promise<void>) | null = null;
+  private disposed = false;
+  private presence: Presence = { connected: 0, answered: 0, answeredParticipantIds: [] };
+  readonly results = new Coalescer(1000 / RESULTS_MAX_PER_SECOND, () => this.broadcastResults());
+  readonly presenceOut = new Coalescer(500, () => this.broadcastPresence());
+  readonly ready: Promise<void>;
+
+  constructor(
+    readonly sessionId: string,
+    private readonly ctx: RoomContext,
+    subscribe: (handler: (e: SessionEvent) => void) => Promise<() => Promise<void>>,
+  ) {
+    this.ready = (async () => {
+      // Subscribe before reading, so no change falls between the read and the subscription.
+      this.unsubscribe = await subscribe((e) => this.onEvent(e));
+      const state = await loadLiveState(ctx.deps, sessionId);
+      if (!state) throw new AppError('session_unavailable', 'This session does not exist.');
+      this.state = state;
+      const shown = state.openPoll ?? state.lastClosed;
+      if (shown) this.setCurrent(shown);
+      const pending = this.pending ?? [];
+      this.pending = null;
+      for (const e of pending) this.onEvent(e);
+      this.scheduleDeadline();
+      this.maintenance = setInterval(() => void this.maintain(), ctx.maintenanceMs);
+    })();
+    this.ready.catch(() => {});
+  }
+
+  private get now(): number {
+    return this.ctx.deps.clock.now();
+  }
+
+  get hasTeachers(): boolean {
+    for (const c of this.conns) if (c.state?.role === 'teacher') return true;
+    return false;
+  }
+
+  add(conn: Conn): void {
+    this.conns.add(conn);
+  }
+
+  remove(conn: Conn): void {
+    this.conns.delete(conn);
+  }
+
+  // ---- events ---------------------------------------------------------------------------------------
+
+  onEvent(e: SessionEvent): void {
+    if (this.disposed) return;
+    if (this.pending) {
+      this.pending.push(e);
+      return;
+    }
+    if (e.kind === 'state') this.applyState(e);
+    else if (e.kind === 'votes') {
+      if ((e as { origin?: string }).origin !== this.ctx.deps.nodeId)
+        this.applyVotes(e.pollId, e.round, e.answers);
+    } else this.presenceOut.request();
+  }
+
+  /** Votes committed (here or on another node): exact per participant, so applying twice is harmless. */
+  applyVotes(pollId: string, round: number, records: VoteRecord[]): void {
+    const cur = this.current;
+    if (!cur || cur.poll.id !== pollId || cur.poll.round !== round) return;
+    for (const r of records) {
+      cur.tally.record(r.p, r.v, r.n);
+      cur.meta.set(r.p, { c: r.c, v: r.v });
+    }
+    this.buffer?.push({ pollId, round, records });
+    this.results.request();
+    this.presenceOut.request();
+  }
+
+  private applyState(e: StateEvent): void {
+    if (e.version <= this.state.version) return; // stale or duplicate: we already have newer state
+    const gap = e.version > this.state.version + 1;
+    const s = this.state;
+    s.version = e.version;
+    s.session.status = e.sessionStatus;
+    const poll = e.poll ? pollFromJson(e.poll) : null;
+    for (const c of e.closed.map(pollFromJson)) {
+      if (s.openPoll?.id === c.id) s.openPoll = null;
+      s.lastClosed = c;
+      if (this.current?.poll.id === c.id) this.current.poll = c;
+      this.closedFrames(c, e.version);
+    }
+    switch (e.change) {
+      case 'opened':
+        if (!poll) break;
+        s.openPoll = poll;
+        this.setCurrent(poll);
+        this.broadcast(
+          frames.pollOpened('teacher', s, poll, e.version, this.now),
+          frames.pollOpened('student', s, poll, e.version, this.now),
+        );
+        break;
+      case 'closed':
+        if (!poll) break;
+        if (s.openPoll?.id === poll.id) s.openPoll = null;
+        s.lastClosed = poll;
+        if (this.current?.poll.id === poll.id) this.current.poll = poll;
+        else this.setCurrent(poll);
+        this.closedFrames(poll, e.version);
+        // Votes committed just before the close may still be on their way from other nodes.
+        setTimeout(() => void this.recount(), 250);
+        break;
+      case 'extended':
+        if (!poll) break;
+        if (s.openPoll?.id === poll.id) s.openPoll = poll;
+        if (this.current?.poll.id === poll.id) this.current.poll = poll;
+        this.broadcast(
+          {
+            type: 'poll.extended',
+            version: e.version,
+            pollId: poll.id,
+            closesAt: poll.closesAt?.getTime() ?? 0,
+            now: this.now,
+          },
+          {
+            type: 'poll.extended',
+            version: e.version,
+            pollId: poll.id,
+            closesAt: poll.closesAt?.getTime() ?? 0,
+            now: this.now,
+          },
+        );
+        break;
+      case 'released':
+        if (!poll) break;
+        this.replaceShown(poll);
+        if (this.current?.poll.id === poll.id) this.current.poll = poll;
+        {
+          const tally = this.current?.poll.id === poll.id ? this.current.tally : null;
+          this.broadcast(
+            frames.resultsReleased('teacher', s, poll, e.version, tally),
+            frames.resultsReleased('student', s, poll, e.version, tally),
+          );
+        }
+        break;
+      case 'updated':
+      case 'cleared': {
+        if (!poll) break;
+        const onScreen = s.openPoll?.id === poll.id || s.lastClosed?.id === poll.id;
+        if (poll.status === 'draft') {
+          if (s.openPoll?.id === poll.id) s.openPoll = null;
+          if (s.lastClosed?.id === poll.id) s.lastClosed = null;
+        } else this.replaceShown(poll);
+        if (this.current?.poll.id === poll.id) {
+          this.current = { poll, tally: new PollTally(poll.content), meta: new Map() };
+          void this.recount();
+        }
+        const teacher = frames.pollUpdated('teacher', s, poll, e.version);
+        this.broadcast(
+          teacher,
+          onScreen || poll.status !== 'draft' ? frames.pollUpdated('student', s, poll, e.version) : null,
+        );
+        break;
+      }
+      case 'deleted':
+        if (poll && (s.openPoll?.id === poll.id || s.lastClosed?.id === poll.id)) {
+          if (s.openPoll?.id === poll.id) s.openPoll = null;
+          if (s.lastClosed?.id === poll.id) s.lastClosed = null;
+          if (this.current?.poll.id === poll.id) this.current = null;
+          void this.snapshotAll();
+        }
+        break;
+      case 'ended': {
+        s.openPoll = null;
+        const ended: OutgoingMessage<'session.ended'> = {
+          type: 'session.ended',
+          version: e.version,
+          sessionId: this.sessionId,
+        };
+        this.broadcast(ended, ended);
+        for (const c of [...this.conns]) c.end(ERROR_CATALOG.session_ended.close, 'session_ended');
+        break;
+      }
+    }
+    this.scheduleDeadline();
+    if (gap) void this.reload();
+  }
+
+  private replaceShown(poll: Poll): void {
+    if (this.state.openPoll?.id === poll.id) this.state.openPoll = poll;
+    if (this.state.lastClosed?.id === poll.id) this.state.lastClosed = poll;
+  }
+
+  private closedFrames(poll: Poll, version: number): void {
+    const tally = this.current?.poll.id === poll.id ? this.current.tally : null;
+    this.broadcast(
+      frames.pollClosed('teacher', this.state, poll, version, tally),
+      frames.pollClosed('student', this.state, poll, version, tally),
+    );
+  }
+
+  private setCurrent(poll: Poll): void {
+    const cur = this.current;
+    if (cur && cur.poll.id === poll.id && cur.poll.round === poll.round) {
+      cur.poll = poll;
+      return;
+    }
+    this.current = { poll, tally: new PollTally(poll.content), meta: new Map() };
+    void this.recount();
+  }
+
+  /** Rebuilds the tally of the poll on screen from the database, replaying votes that arrive meanwhile. */
+  async recount(): Promise<void> {
+    const cur = this.current;
+    if (!cur || this.disposed) return;
+    const gen = ++this.recountGen;
+    this.buffer = [];
+    try {
+      const rows = await loadAnswers(this.ctx.deps, cur.poll.id, cur.poll.round);
+      if (gen !== this.recountGen || this.current !== cur) return;
+      const tally = tallyFrom(
+        cur.poll.content,
+        rows.map((r) => ({ participantId: r.participantId, value: r.value, name: r.name })),
+      );
+      const meta = new Map(rows.map((r) => [r.participantId, { c: r.clientMsgId, v: r.value }]));
+      for (const b of this.buffer ?? []) {
+        if (b.pollId !== cur.poll.id || b.round !== cur.poll.round) continue;
+        for (const r of b.records) {
+          tally.record(r.p, r.v, r.n);
+          meta.set(r.p, { c: r.c, v: r.v });
+        }
+      }
+      cur.tally = tally;
+      cur.meta = meta;
+      this.results.request();
+      this.presenceOut.request();
+    } catch (e) {
+      this.ctx.deps.log.warn('recount failed', { err: e as Error, sessionId: this.sessionId });
+    } finally {
+      if (gen === this.recountGen) this.buffer = null;
+    }
+  }
+
+  /** Re-reads the state from the database; on news, everyone here gets a fresh snapshot. */
+  async reload(): Promise<void> {
+    try {
+      const state = await loadLiveState(this.ctx.deps, this.sessionId, { skipCache: true });
+      if (!state || this.disposed || state.version <= this.state.version) return;
+      this.state = state;
+      const shown = state.openPoll ?? state.lastClosed;
+      if (shown) this.setCurrent(shown);
+      else this.current = null;
+      this.scheduleDeadline();
+      await this.snapshotAll();
+    } catch (e) {
+      this.ctx.deps.log.warn('reload failed', { err: e as Error, sessionId: this.sessionId });
+    }
+  }
+
+  private async maintain(): Promise<void> {
+    try {
+      const version = await loadVersion(this.ctx.deps, this.sessionId);
+      if (version !== null && version > this.state.version) await this.reload();
+      else if (this.state.openPoll) await this.recount();
+      if (this.hasTeachers) this.presenceOut.request();
+    } catch (e) {
+      this.ctx.deps.log.warn('room maintenance failed', { err: e as Error, sessionId: this.sessionId });
+    }
+  }
+
+  /** A precise timer for the open poll's deadline (every node's sweeper is the fallback). */
+  private scheduleDeadline(): void {
+    if (this.deadline) clearTimeout(this.deadline);
+    this.deadline = null;
+    const poll = this.state.openPoll;
+    if (!poll?.closesAt || this.disposed) return;
+    const wait = Math.max(0, poll.closesAt.getTime() - this.now) + 1;
+    this.deadline = setTimeout(() => {
+      this.deadline = null;
+      this.ctx.lifecycle
+        .closeDue(poll.id)
+        .catch((e) => this.ctx.deps.log.warn('deadline close failed', { err: e as Error }));
+    }, wait);
+  }
+
+  // ---- frames -------------------------------------------------------------------------------------
+
+  /** One message per audience, serialised once; `student` null means students get nothing. */
+  broadcast(teacher: OutgoingMessage | null, student: OutgoingMessage | null): void {
+    let t: Prepared | null = null;
+    let st: Prepared | null = null;
+    for (const c of this.conns) {
+      if (c.state?.role === 'teacher') {
+        if (!teacher) continue;
+        t ??= prepare(teacher);
+        sendPrepared(c, t);
+      } else if (student) {
+        st ??= prepare(student);
+        sendPrepared(c, st);
+      }
+    }
+  }
+
+  private broadcastResults(): void {
+    const cur = this.current;
+    if (!cur || this.conns.size === 0) return;
+    this.broadcast(
+      frames.resultsUpdated('teacher', this.state, cur.poll, cur.tally),
+      frames.resultsUpdated('student', this.state, cur.poll, cur.tally),
+    );
+  }
+
+  private async computePresence(): Promise<Presence> {
+    const entries = await this.ctx.deps.crossNode.presence.list(this.sessionId);
+    const students = new Set<string>();
+    for (const e of entries) if (e.role === 'student' && e.participantId) students.add(e.participantId);
+    const ids =
+      this.current?.poll.status === 'open' || this.current
+        ? (this.current?.tally.answeredParticipantIds() ?? [])
+        : [];
+    this.presence = { connected: students.size, answered: ids.length, answeredParticipantIds: ids };
+    return this.presence;
+  }
+
+  private async broadcastPresence(): Promise<void> {
+    if (!this.hasTeachers) return;
+    const p = await this.computePresence().catch(() => this.presence);
+    this.broadcast({ type: 'presence.updated', ...p }, null);
+  }
+
+  async snapshotFor(conn: Conn): Promise<OutgoingMessage<'session.snapshot'>> {
+    const st = conn.state!;
+    const cur = this.current;
+    const audience: frames.Audience = st.role === 'teacher' ? 'teacher' : 'student';
+    const presence =
+      audience === 'teacher' ? await this.computePresence().catch(() => this.presence) : undefined;
+    return frames.snapshotFor(audience, this.state, {
+      now: this.now,
+      tally: cur?.tally ?? null,
+      tallyPollId: cur?.poll.id ?? null,
+      myAnswer: st.participantId && cur ? (cur.meta.get(st.participantId)?.v ?? null) : null,
+      presence,
+    });
+  }
+
+  async sendSnapshot(conn: Conn): Promise<void> {
+    send(conn, await this.snapshotFor(conn));
+  }
+
+  private async snapshotAll(): Promise<void> {
+    for (const c of [...this.conns]) if (c.state) await this.sendSnapshot(c);
+  }
+
+  // ---- votes --------------------------------------------------------------------------------------
+
+  async castVote(
+    conn: Conn,
+    msg: ClientMessageOf<'vote.cast'>,
+  ): Promise<OutgoingMessage<'vote.accepted'> | OutgoingMessage<'vote.rejected'>> {
+    const st = conn.state!;
+    const reject = (error: AppError): OutgoingMessage<'vote.rejected'> => {
+      const r: OutgoingMessage<'vote.rejected'> = {
+        type: 'vote.rejected',
+        clientMsgId: msg.clientMsgId,
+        code: error.code,
+        message: error.message,
+      };
+      if (error.field) r.field = error.field;
+      return r;
+    };
+    if (st.role !== 'student' || !st.participantId)
+      return reject(new AppError('forbidden', 'Only students answer polls.'));
+    const cur = this.current;
+    if (!cur || cur.poll.id !== msg.pollId)
+      return reject(new AppError('poll_not_open', 'This poll is not open.'));
+    const now = this.now;
+    const existing = cur.meta.get(st.participantId);
+    const decision = decideVote({
+      poll: cur.poll,
+      now: new Date(now),
+      value: msg.value,
+      clientMsgId: msg.clientMsgId,
+      existing: existing ? { clientMsgId: existing.c, value: existing.v } : null,
+    });
+    if (decision.kind === 'reject') return reject(decision.error);
+    if (decision.kind === 'duplicate')
+      return {
+        type: 'vote.accepted',
+        clientMsgId: msg.clientMsgId,
+        pollId: msg.pollId,
+        value: decision.value,
+      };
+    const outcome = await this.ctx.votes.submit({
+      sessionId: this.sessionId,
+      pollId: cur.poll.id,
+      round: cur.poll.round,
+      participantId: st.participantId,
+      name: st.name,
+      value: decision.value,
+      clientMsgId: msg.clientMsgId,
+      allowChange: cur.poll.settings.allowAnswerChange,
+      castAt: now,
+    });
+    if (!outcome.ok) return reject(outcome.error);
+    return { type: 'vote.accepted', clientMsgId: msg.clientMsgId, pollId: msg.pollId, value: outcome.value };
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.results.stop();
+    this.presenceOut.stop();
+    if (this.deadline) clearTimeout(this.deadline);
+    if (this.maintenance) clearInterval(this.maintenance);
+    void this.unsubscribe?.().catch(() => {});
+  }
+}
