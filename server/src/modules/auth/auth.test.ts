@@ -2,6 +2,8 @@ import { expect, test } from 'bun:test';
 import { describeStorage } from '../../testing/storage-matrix.ts';
 import { forgedTokens } from '../testing/forged-tokens.ts';
 import { createTestApp, PASSWORD, type TestApp } from '../testing/test-app.ts';
+import { parseConfig } from '../../config/config.ts';
+import { bootstrapAdmin } from './admin-bootstrap.ts';
 import { ACCESS_TOKEN_TTL_MS } from './authenticator.ts';
 import { REFRESH_GRACE_MS } from './refresh-tokens.ts';
 
@@ -178,5 +180,19 @@ describeStorage('accounts and tokens', ({ open }) => {
     const expired = await t.call('GET', '/api/auth/me', { token: u.token });
     expect(expired.status).toBe(401);
     expect(expired.body.error.code).toBe('token_expired');
+  });
+
+  test('HANDSUP_ADMIN_EMAIL / _PASSWORD create the first admin once, and never a second', async () => {
+    const env = (email: string) =>
+      parseConfig({ HANDSUP_ADMIN_EMAIL: email, HANDSUP_ADMIN_PASSWORD: 'first-admin-passphrase' });
+    await bootstrapAdmin({ ...t.deps, config: env('Boss@example.edu') });
+    await bootstrapAdmin({ ...t.deps, config: env('second@example.edu') });
+    const admins = await t.deps.database.query<{ email: string }>('SELECT email FROM users WHERE is_admin');
+    expect(admins).toEqual([{ email: 'boss@example.edu' }]);
+    const a = await t.call('POST', '/api/auth/sign-in', {
+      body: { email: 'boss@example.edu', password: 'first-admin-passphrase' },
+    });
+    expect(a.body.user.isAdmin).toBe(true);
+    expect((await t.call('GET', '/api/audit', { token: a.body.accessToken })).status).toBe(200);
   });
 });
