@@ -29,8 +29,6 @@ export const restoreSession = (id: string) => api<SessionView>('POST', `${base}/
 export const startSession = (id: string) => api<SessionView>('POST', `${base}/${id}/start`);
 export const stopSession = (id: string) => api<SessionView>('POST', `${base}/${id}/stop`);
 export const participants = (id: string) => api<ParticipantView[]>('GET', `${base}/${id}/participants`);
-/** Same-origin link; the browser sends the download request itself (see export in live control). */
-export const exportCsvPath = (id: string) => `${base}/${id}/export.csv`;
 
 export const listCourses = () =>
   api<CourseView[] | { courses: CourseView[] }>('GET', '/api/courses').then((r) =>

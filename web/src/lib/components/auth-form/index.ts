@@ -1,0 +1,2 @@
+/** The sign-in / sign-up form. */
+export { default as AuthForm } from './AuthForm.svelte';
