@@ -81,7 +81,7 @@ export function createJoinService(deps: AppDeps) {
         'This session is not live right now; keep this page and come back later.',
       );
     }
-    if (!row || row.status !== 'live') return failed(ip);
+    if (row?.status !== 'live') return failed(ip);
     const ok = await crossNode.rateLimiter.hit(`join-ok:${ip}`, JOINS_PER_MINUTE, WINDOW_MS);
     if (!ok.allowed)
       throw new AppError('rate_limited', 'Many people are joining; try again in a moment.', {
