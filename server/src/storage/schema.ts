@@ -6,6 +6,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  doublePrecision,
   integer,
   jsonb,
   pgTable,
@@ -235,3 +236,38 @@ export const appSecrets = pgTable('app_secrets', {
   value: text('value').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
+
+// LTI integration (0004_lti.sql).
+export const ltiResourceLinks = pgTable(
+  'lti_resource_links',
+  {
+    platformId: uuid('platform_id').notNull(),
+    resourceLinkId: text('resource_link_id').notNull(),
+    sessionId: uuid('session_id').notNull(),
+    courseId: uuid('course_id'),
+    deploymentId: text('deployment_id').notNull(),
+    title: text('title').notNull().default(''),
+    lineitemsUrl: text('lineitems_url'),
+    lineitemUrl: text('lineitem_url'),
+    agsScopes: jsonb('ags_scopes').$type<string[]>().notNull().default([]),
+    nrpsUrl: text('nrps_url'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.resourceLinkId] })],
+);
+
+export const ltiGradeSyncs = pgTable(
+  'lti_grade_syncs',
+  {
+    sessionId: uuid('session_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    scoreGiven: doublePrecision('score_given').notNull(),
+    scoreMaximum: doublePrecision('score_maximum').notNull(),
+    status: text('status').$type<'pending' | 'sent' | 'not_gradable' | 'failed'>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.userId] })],
+);
