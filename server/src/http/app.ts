@@ -7,6 +7,7 @@ import { apiDocs } from './api-docs.ts';
 import { type AppDeps, requestFacts } from './context.ts';
 import { errorHandling } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import { ltiRoutes } from '../modules/lti/index.ts';
 import { auditRoutes } from '../modules/audit/index.ts';
 import { authRoutes } from '../modules/auth/index.ts';
 import { courseRoutes } from '../modules/courses/index.ts';
