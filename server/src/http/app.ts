@@ -7,11 +7,11 @@ import { apiDocs } from './api-docs.ts';
 import { type AppDeps, requestFacts } from './context.ts';
 import { errorHandling } from './errors.ts';
 import { healthRoutes } from './health.ts';
-import { ltiRoutes } from '../modules/lti/index.ts';
 import { auditRoutes } from '../modules/audit/index.ts';
 import { authRoutes } from '../modules/auth/index.ts';
 import { courseRoutes } from '../modules/courses/index.ts';
 import { joinRoutes } from '../modules/join/index.ts';
+import { ltiRoutes } from '../modules/lti/index.ts';
 import { pollsModule } from '../modules/polls/index.ts';
 import { realtimeSseModule } from '../realtime/sse-routes.ts';
 import { sessionRoutes } from '../modules/sessions/index.ts';
@@ -53,7 +53,8 @@ export function createApp(deps: AppDeps) {
     .use(joinRoutes(deps))
     .use(auditRoutes(deps))
     .use(pollsModule(deps))
-    .use(realtimeSseModule(deps));
+    .use(realtimeSseModule(deps))
+    .use(ltiRoutes(deps));
 }
 
 export type App = ReturnType<typeof createApp>;
