@@ -7,6 +7,7 @@
  * Concurrent callers share one refresh, so a page firing five requests at once rotates the cookie once.
  */
 import type { TokenAnswer, UserView } from '@handsup/protocol/rest';
+import { ltiSessionToken } from '#lib/lti/index.ts';
 
 const APP_SESSION_KEY = 'handsup.appSession';
 /** Refresh this long before the access token expires, so a request never carries a dying token. */
@@ -31,6 +32,8 @@ export function setSession(answer: TokenAnswer | null): void {
 }
 
 function appSessionToken(): string | null {
+  const lti = ltiSessionToken();
+  if (lti) return lti;
   try {
     return typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(APP_SESSION_KEY);
   } catch {
