@@ -1,6 +1,14 @@
 import { afterAll, expect, test } from 'bun:test';
 import { describeStorage } from '../testing/storage-matrix.ts';
-import { type Client, classroom, connect, createPoll, eventually, type Node, startNode } from './testing/live-kit.ts';
+import {
+  type Client,
+  classroom,
+  connect,
+  createPoll,
+  eventually,
+  type Node,
+  startNode,
+} from './testing/live-kit.ts';
 
 /**
  * Every frame a student receives through a whole poll — open, answers, close, reveal results, reveal
@@ -23,19 +31,29 @@ describeStorage('what students receive', (ctx) => {
         type === 'single_choice'
           ? {
               prompt: 'Which is a noble gas?',
-              content: { type, options: [{ id: 'ne', text: 'Neon' }, { id: 'fe', text: 'Iron' }] },
+              content: {
+                type,
+                options: [
+                  { id: 'ne', text: 'Neon' },
+                  { id: 'fe', text: 'Iron' },
+                ],
+              },
               settings: { resultsVisibility: 'on_reveal', correct: { kind: 'choice', optionIds: ['ne'] } },
             }
           : { prompt: 'One word for today', content: { type }, settings: { resultsVisibility: 'on_reveal' } };
       const poll = await createPoll(node, room, body);
       const teacher = await connect(node, room.teacherToken, room.sessionId);
-      const [me, ...others] = await Promise.all(room.students.map((s) => connect(node, s.token, room.sessionId)));
+      const [me, ...others] = await Promise.all(
+        room.students.map((s) => connect(node, s.token, room.sessionId)),
+      );
       clients.push(teacher, me, ...others);
       const from = me.raw.length;
       teacher.send({ type: 'poll.open', pollId: poll.id });
       await me.next('poll.opened');
       const value = (i: number) =>
-        type === 'single_choice' ? { type, optionId: i === 0 ? 'fe' : 'ne' } : { type, text: `secret-answer-${i}` };
+        type === 'single_choice'
+          ? { type, optionId: i === 0 ? 'fe' : 'ne' }
+          : { type, text: `secret-answer-${i}` };
       for (const [i, c] of [me, ...others].entries()) {
         const id = crypto.randomUUID();
         c.send({ type: 'vote.cast', pollId: poll.id, value: value(i), clientMsgId: id });

@@ -3,7 +3,17 @@ import { type CrossNode, createCrossNode, createMemoryHub } from '../crossnode/i
 import type { Database } from '../storage/database.ts';
 import { describeWith, REDIS_TEST_URL, uniqueName } from '../testing/services.ts';
 import { describeStorage } from '../testing/storage-matrix.ts';
-import { addStudents, type Client, choice, classroom, connect, createPoll, eventually, type Node, startNode } from './testing/live-kit.ts';
+import {
+  addStudents,
+  type Client,
+  choice,
+  classroom,
+  connect,
+  createPoll,
+  eventually,
+  type Node,
+  startNode,
+} from './testing/live-kit.ts';
 
 /**
  * Two nodes on one database and one cross-node layer (in-process hub, or Redis): whatever the teacher
@@ -29,20 +39,33 @@ const body = (open: () => Promise<Database>, crossNodes: () => Promise<[CrossNod
     const poll = await createPoll(a, room, choice());
     const teacherA = await connect(a, room.teacherToken, room.sessionId);
     const teacherB = await connect(b, room.teacherToken, room.sessionId);
-    const students = await Promise.all(room.students.map((s, i) => connect(i % 2 ? a : b, s.token, room.sessionId)));
+    const students = await Promise.all(
+      room.students.map((s, i) => connect(i % 2 ? a : b, s.token, room.sessionId)),
+    );
     clients.push(teacherA, teacherB, ...students);
     // Presence: the teacher on A counts the students on B as well.
-    await eventually(() => teacherA.frames.some((f) => f.type === 'presence.updated' && f.connected === 12), 8000);
+    await eventually(
+      () => teacherA.frames.some((f) => f.type === 'presence.updated' && f.connected === 12),
+      8000,
+    );
     teacherA.send({ type: 'poll.open', pollId: poll.id });
     await Promise.all(students.map((s) => s.next('poll.opened')));
     await Promise.all(
       students.map(async (s, i) => {
         const id = crypto.randomUUID();
-        s.send({ type: 'vote.cast', pollId: poll.id, value: { type: 'single_choice', optionId: ['a', 'b', 'c'][i % 3] }, clientMsgId: id });
+        s.send({
+          type: 'vote.cast',
+          pollId: poll.id,
+          value: { type: 'single_choice', optionId: ['a', 'b', 'c'][i % 3] },
+          clientMsgId: id,
+        });
         await s.next('vote.accepted', (m) => m.clientMsgId === id);
       }),
     );
-    const [rows] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM responses WHERE poll_id = $1', [poll.id]);
+    const [rows] = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM responses WHERE poll_id = $1',
+      [poll.id],
+    );
     expect(rows.n).toBe(12);
     for (const t of [teacherA, teacherB]) {
       const r = await t.next('results.updated', (m) => m.answeredCount === 12);
@@ -63,7 +86,12 @@ const body = (open: () => Promise<Database>, crossNodes: () => Promise<[CrossNod
     await a.call('POST', `/api/polls/${poll.id}/close`, { token: room.teacherToken });
     await onB.next('poll.closed');
     const id = crypto.randomUUID();
-    onB.send({ type: 'vote.cast', pollId: poll.id, value: { type: 'single_choice', optionId: 'a' }, clientMsgId: id });
+    onB.send({
+      type: 'vote.cast',
+      pollId: poll.id,
+      value: { type: 'single_choice', optionId: 'a' },
+      clientMsgId: id,
+    });
     expect((await onB.next('vote.rejected', (m) => m.clientMsgId === id)).code).toBe('poll_closed');
     // A newcomer on B gets the closed poll, not the cached open one.
     const late = await connect(b, room.students[1].token, room.sessionId);

@@ -8,7 +8,11 @@ import { PollLifecycle } from './lifecycle-service.ts';
 import { VoteStore } from './vote-store.ts';
 
 const content = JSON.stringify({ type: 'true_false' });
-const settings = JSON.stringify({ resultsVisibility: 'live', allowAnswerChange: false, anonymity: 'inherit' });
+const settings = JSON.stringify({
+  resultsVisibility: 'live',
+  allowAnswerChange: false,
+  anonymity: 'inherit',
+});
 
 async function seed(db: Database, polls: number) {
   const [s] = await db.query<{ id: string }>(
@@ -41,9 +45,14 @@ describeStorage('poll lifecycle', (ctx) => {
     const b = await lifecycleOn(db);
     const results = await Promise.allSettled(pollIds.map((id, i) => (i % 2 ? a : b).open(id)));
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-    const open = await db.query<{ id: string }>(`SELECT id FROM polls WHERE session_id = $1 AND status = 'open'`, [sessionId]);
+    const open = await db.query<{ id: string }>(
+      `SELECT id FROM polls WHERE session_id = $1 AND status = 'open'`,
+      [sessionId],
+    );
     expect(open.length).toBe(1);
-    const [v] = await db.query<{ v: number }>('SELECT state_version::int AS v FROM sessions WHERE id = $1', [sessionId]);
+    const [v] = await db.query<{ v: number }>('SELECT state_version::int AS v FROM sessions WHERE id = $1', [
+      sessionId,
+    ]);
     expect(v.v).toBe(20);
   });
 
@@ -52,7 +61,9 @@ describeStorage('poll lifecycle', (ctx) => {
     const l = await lifecycleOn(db);
     await l.open(pollIds[0], 5);
     const later = Date.now() + 6000;
-    const racers = await Promise.all(Array.from({ length: 8 }, async () => (await lifecycleOn(db, () => later)).closeDue(pollIds[0])));
+    const racers = await Promise.all(
+      Array.from({ length: 8 }, async () => (await lifecycleOn(db, () => later)).closeDue(pollIds[0])),
+    );
     expect(racers.filter(Boolean).length).toBe(1);
     const [row] = await db.query<{ status: string; same: boolean }>(
       'SELECT status, closed_at = closes_at AS same FROM polls WHERE id = $1',
@@ -86,7 +97,10 @@ describeStorage('poll lifecycle', (ctx) => {
     await l.open(pollIds[0]);
     expect((await vote(2, 'r2')).ok).toBe(true);
     await l.clearAnswers(pollIds[0], { userId: null, role: 'teacher' });
-    const rows = await db.query<{ round: number }>('SELECT round FROM responses WHERE poll_id = $1 ORDER BY round', [pollIds[0]]);
+    const rows = await db.query<{ round: number }>(
+      'SELECT round FROM responses WHERE poll_id = $1 ORDER BY round',
+      [pollIds[0]],
+    );
     expect(rows.map((r) => r.round)).toEqual([1]);
     const audit = await db.query<{ details: Record<string, unknown> }>(
       `SELECT details FROM audit_log WHERE action = 'poll.answers_cleared' AND target_id = $1`,
@@ -103,13 +117,16 @@ describeStorage('poll lifecycle', (ctx) => {
     await l.open(pollIds[0]);
     let batches = 0;
     let committed = 0;
-    const store = new VoteStore({ database: db, log: createLogger('silent') }, {
-      batchMs: 4,
-      onCommitted: (w) => {
-        batches++;
-        committed += w.length;
+    const store = new VoteStore(
+      { database: db, log: createLogger('silent') },
+      {
+        batchMs: 4,
+        onCommitted: (w) => {
+          batches++;
+          committed += w.length;
+        },
       },
-    });
+    );
     const outcomes = await Promise.all(
       students.map(async (s) => {
         const o = await store.submit({
@@ -124,7 +141,10 @@ describeStorage('poll lifecycle', (ctx) => {
           castAt: Date.now(),
         });
         // When the promise resolves, the row is there.
-        const [r] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM responses WHERE participant_id = $1', [s.participantId]);
+        const [r] = await db.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM responses WHERE participant_id = $1',
+          [s.participantId],
+        );
         expect(r.n).toBe(1);
         return o;
       }),
