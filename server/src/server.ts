@@ -10,6 +10,8 @@ import { createCrossNode } from './crossnode/index.ts';
 import { createApp } from './http/app.ts';
 import { clientAddressResolver, clientProtocolResolver } from './http/client-address.ts';
 import { type AppDeps, type Clock, setRequestFacts, systemClock } from './http/context.ts';
+import { createFrameAncestors } from './http/frame-ancestors.ts';
+import { applySecurityHeaders } from './http/security-headers.ts';
 import { bootstrapAdmin } from './modules/auth/admin-bootstrap.ts';
 import { pollEngineFor } from './modules/polls/index.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
@@ -20,6 +22,8 @@ import { createWebHandler, type WebHandler } from './web-handler.ts';
 
 const BACKEND_PATH = /^\/(api(\/|$)|lti(\/|$)|healthz$|readyz$|metrics$|\.well-known\/)/;
 const REQUEST_ID = /^[\w.-]{1,64}$/;
+/** Requests that may add, change or remove an LTI platform (frame-ancestors follows at once). */
+const PLATFORM_CHANGE = /^\/(api\/lti\/platforms|lti\/register)(\/|$)/;
 
 export interface StartOptions {
   log?: Logger;
@@ -63,6 +67,21 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   await engine.start();
   const resolveAddress = clientAddressResolver(config.trustedProxies);
   const resolveProtocol = clientProtocolResolver(config.trustedProxies);
+  const frameAncestors = createFrameAncestors({
+    configured: config.frameAncestors,
+    database,
+    log,
+  });
+  await frameAncestors.refresh();
+  const secure = (response: Response, https: boolean): Response => {
+    const options = { https, frameAncestors: frameAncestors.current };
+    try {
+      return applySecurityHeaders(response, options);
+    } catch {
+      // Immutable headers (e.g. Response.redirect): copy, then add.
+      return applySecurityHeaders(new Response(response.body, response), options);
+    }
+  };
   const untrackSockets = websocketConnections.track(() => gateway.size);
   let inFlight = 0;
   let draining = false;
@@ -84,7 +103,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       setRequestFacts(request, { clientAddress, requestId, protocol });
       const { pathname } = new URL(request.url);
       if (draining) {
-        return Response.json(
+        const busy = Response.json(
           {
             error: {
               code: 'server_shutting_down',
@@ -93,16 +112,22 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           },
           { status: 503, headers: { 'retry-after': '2', connection: 'close' } },
         );
+        return secure(busy, protocol === 'https');
       }
-      if (pathname === '/ws') return gateway.upgrade(request, srv, clientAddress);
+      if (pathname === '/ws') {
+        const refused = gateway.upgrade(request, srv, clientAddress);
+        return refused && secure(refused, protocol === 'https');
+      }
       inFlight++;
       try {
         const response =
           BACKEND_PATH.test(pathname) || !web
             ? await app.handle(request)
             : await web.handle(request, clientAddress);
-        response.headers.set('x-request-id', requestId);
-        return response;
+        if (request.method !== 'GET' && PLATFORM_CHANGE.test(pathname)) await frameAncestors.refresh();
+        const answered = secure(response, protocol === 'https');
+        answered.headers.set('x-request-id', requestId);
+        return answered;
       } finally {
         inFlight--;
       }

@@ -29,8 +29,8 @@ describe('security headers', () => {
     expect(h.get('x-frame-options')).toBeNull();
   });
 
-  test('API answers deny everything, including framing', () => {
-    expect(apply('application/json').get('content-security-policy')).toBe(
+  test('API answers deny everything, including framing (even by origins that may frame pages)', () => {
+    expect(apply('application/json', false, ['https://canvas.school.edu']).get('content-security-policy')).toBe(
       "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
     );
   });

@@ -38,7 +38,7 @@ export function applySecurityHeaders(response: Response, opts: SecurityHeaderOpt
   } else if (!h.has('content-security-policy')) {
     h.set(
       'content-security-policy',
-      `default-src 'none'; ${ancestors.replace("'self'", "'none'")}; base-uri 'none'`,
+      "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
     );
   }
   return response;
