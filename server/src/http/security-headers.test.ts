@@ -30,9 +30,9 @@ describe('security headers', () => {
   });
 
   test('API answers deny everything, including framing (even by origins that may frame pages)', () => {
-    expect(apply('application/json', false, ['https://canvas.school.edu']).get('content-security-policy')).toBe(
-      "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
-    );
+    expect(
+      apply('application/json', false, ['https://canvas.school.edu']).get('content-security-policy'),
+    ).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
   });
 
   test('HSTS only behind HTTPS', () => {

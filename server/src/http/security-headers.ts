@@ -36,10 +36,7 @@ export function applySecurityHeaders(response: Response, opts: SecurityHeaderOpt
     // A second CSP header is enforced together with SvelteKit's: the effective policy is the stricter.
     h.append('content-security-policy', ancestors);
   } else if (!h.has('content-security-policy')) {
-    h.set(
-      'content-security-policy',
-      "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
-    );
+    h.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
   }
   return response;
 }
