@@ -8,8 +8,10 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { existsSync } from 'node:fs';
 import { lockDataDir } from './data-dir-lock.ts';
 import { type MigrationTx, migrate } from './migrate.ts';
+import { PGLITE_CONF } from './pglite-conf.ts';
 import * as schema from './schema.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -61,7 +63,10 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
   const lock = dataDir && pgDir ? lockDataDir(dataDir, pgDir) : null;
   let pg: PGlite;
   try {
-    pg = pgDir ? await PGlite.create(pgDir) : await PGlite.create(loadDataDir ? { loadDataDir } : {});
+    if (pgDir && !existsSync(join(pgDir, 'PG_VERSION'))) await initClusterInChild(pgDir);
+    pg = pgDir
+      ? await PGlite.create(pgDir, { postgresqlconf: PGLITE_CONF })
+      : await PGlite.create(loadDataDir ? { loadDataDir } : {});
   } catch (e) {
     lock?.release();
     throw e;
@@ -95,6 +100,19 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
       }
     },
   };
+}
+
+async function initClusterInChild(pgDir: string): Promise<void> {
+  const child = Bun.spawn([process.execPath, join(import.meta.dir, 'pglite-init.ts'), pgDir], {
+    stdout: 'ignore',
+    stderr: 'pipe',
+  });
+  const code = await child.exited;
+  if (code !== 0) {
+    throw new Error(
+      `could not create the embedded database in ${pgDir}: ${(await new Response(child.stderr).text()).slice(0, 500)}`,
+    );
+  }
 }
 
 async function openPostgres(url: string, max: number): Promise<Database> {
