@@ -100,6 +100,7 @@ describe('live state', () => {
     s = run([{ type: 'poll.closed', version: 2, pollId: P1, round: 1, closedAt: 5, results: tally(1) }], s);
     expect(s.poll?.status).toBe('closed');
     expect(s.closesAt).toBeNull();
+    expect(s.poll?.audienceSeesResults).toBe(true);
     expect(s.answer).toBe('rejected');
     expect(s.results?.total).toBe(1);
   });
@@ -122,6 +123,7 @@ describe('live state', () => {
     );
     expect(s.correct).toEqual({ kind: 'true_false', value: true });
     expect(s.poll?.correctReleased).toBe(true);
+    expect(s.poll?.audienceSeesResults).toBe(true);
     s = run(
       [
         {

@@ -56,6 +56,14 @@ export const initialLiveState: LiveState = {
 const correctOf = (poll: AnyPollView | null): CorrectAnswer | null =>
   poll && 'correct' in poll && poll.correct ? poll.correct : null;
 
+/** Mirrors the server's rule (views.ts audienceSeesResults), applied when a message changes its inputs. */
+const audienceSees = (poll: AnyPollView): boolean => {
+  if (poll.status === 'draft') return false;
+  if (poll.resultsReleased) return true;
+  const v = poll.settings.resultsVisibility;
+  return v === 'live' || (v === 'after_close' && poll.status === 'closed');
+};
+
 const samePollRound = (s: LiveState, pollId: string, round: number) =>
   s.poll !== null && s.poll.id === pollId && s.poll.round === round;
 
@@ -111,11 +119,12 @@ function applyMessage(s: LiveState, msg: ServerMessage): LiveState {
     case 'poll.extended':
       if (s.poll?.id !== msg.pollId) return s;
       return { ...s, closesAt: msg.closesAt, poll: { ...s.poll, closesAt: msg.closesAt } };
-    case 'poll.closed':
+    case 'poll.closed': {
       if (!samePollRound(s, msg.pollId, msg.round) || !s.poll) return s;
+      const closed: AnyPollView = { ...s.poll, status: 'closed', closedAt: msg.closedAt };
       return {
         ...s,
-        poll: { ...s.poll, status: 'closed', closedAt: msg.closedAt },
+        poll: { ...closed, audienceSeesResults: audienceSees(closed) },
         closesAt: null,
         results: msg.results ?? s.results,
         // An answer still in flight when the poll closed will be refused; say so rather than spin.
@@ -123,17 +132,24 @@ function applyMessage(s: LiveState, msg: ServerMessage): LiveState {
         rejection: s.answer === 'pending' ? 'The poll closed before your answer arrived.' : s.rejection,
         pending: null,
       };
+    }
     case 'results.updated':
       if (!samePollRound(s, msg.pollId, msg.round)) return s;
       return { ...s, results: msg.results, answeredCount: msg.answeredCount };
-    case 'results.released':
+    case 'results.released': {
       if (!samePollRound(s, msg.pollId, msg.round) || !s.poll) return s;
+      const released = {
+        ...s.poll,
+        resultsReleased: msg.resultsReleased,
+        correctReleased: msg.correctReleased,
+      };
       return {
         ...s,
-        poll: { ...s.poll, resultsReleased: msg.resultsReleased, correctReleased: msg.correctReleased },
+        poll: { ...released, audienceSeesResults: audienceSees(released) },
         results: msg.results ?? s.results,
         correct: msg.correct ?? (msg.correctReleased ? s.correct : null),
       };
+    }
     case 'vote.accepted':
       if (s.pending?.clientMsgId !== msg.clientMsgId) return s;
       return {

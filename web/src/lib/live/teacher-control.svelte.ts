@@ -17,6 +17,8 @@ import {
   type PollView,
   revealPoll,
   type SessionView,
+  startSession,
+  stopSession,
 } from '#lib/api/index.ts';
 import { LiveSession } from './live-session.svelte.ts';
 import { nextPollAfter } from './next-poll.ts';
@@ -73,6 +75,26 @@ export class TeacherControl {
     );
   reset = (p: PollView) => this.#run('Answers cleared; the poll is a draft again.', () => clearPoll(p.id));
   runAgain = (p: PollView) => this.#run('New round ready: open it when you are.', () => newRound(p.id));
+
+  /** Go live: students can join with the code. */
+  async start(): Promise<void> {
+    await this.#session('The session is live: students can join.', () => startSession(this.sessionId));
+  }
+
+  /** Stop: the open poll closes and every student is told the session ended. */
+  async stop(): Promise<void> {
+    await this.#session('The session has stopped.', () => stopSession(this.sessionId));
+  }
+
+  async #session(done: string, fn: () => Promise<SessionView>): Promise<void> {
+    this.error = '';
+    try {
+      this.session = await fn();
+      this.notice = done;
+    } catch (e) {
+      this.error = e instanceof ApiError ? e.message : 'The command failed. Try again.';
+    }
+  }
 
   /** Closes the poll on screen if open, then opens the next one. */
   async goNext(): Promise<void> {
