@@ -245,6 +245,8 @@ export const VoteRejectedMessage = strictObject({
   code: ErrorCodeSchema,
   message: Type.String(),
   field: Type.Optional(Type.String()),
+  /** With `rate_limited`: seconds before another vote is accepted. */
+  retryAfterS: Type.Optional(Type.Number({ minimum: 0 })),
 });
 export const PresenceUpdatedMessage = strictObject({
   type: Type.Literal('presence.updated'),

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseRateLimits, type RateLimitConfig } from './rate-limits.ts';
 
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
@@ -30,6 +31,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Votes are group-committed: at most this many ms pass between a vote's arrival and its commit. */
   voteBatchMs: number;
+  /** Every rate limit (config/rate-limits.ts), or `enabled: false` with RATE_LIMITS=off. */
+  rateLimits: RateLimitConfig;
 }
 
 export class ConfigError extends Error {
@@ -194,6 +197,7 @@ export function parseConfig(env: Env = process.env): Config {
     adminPassword: read('HANDSUP_ADMIN_PASSWORD') ?? null,
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     voteBatchMs: int('VOTE_BATCH_MS', 4, 0, 1000),
+    rateLimits: parseRateLimits(env, nodeEnv, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -9,6 +9,7 @@ import {
   AppError,
   type ClientMessage,
   type ClientMessageOf,
+  type OutgoingMessage,
   PROTOCOL_VERSION,
   parseClientMessage,
   TEACHER_COMMANDS,
@@ -16,6 +17,7 @@ import {
 } from '@handsup/protocol';
 import type { Principal, Role } from '../domain/access/principal.ts';
 import type { AppDeps } from '../http/context.ts';
+import { enforceLimit } from '../http/rate-limit.ts';
 import type { PollAccess, PollAction } from '../modules/polls/access.ts';
 import type { PollLifecycle } from '../modules/polls/lifecycle-service.ts';
 import { queryOf } from '../modules/polls/sql.ts';
@@ -23,7 +25,7 @@ import { type Conn, type ConnState, closeConn, send, sendError, toAppError } fro
 import type { SessionHub } from './session-hub.ts';
 
 export type HandlerContext = {
-  deps: Pick<AppDeps, 'database' | 'clock' | 'log' | 'crossNode'>;
+  deps: Pick<AppDeps, 'database' | 'clock' | 'log' | 'crossNode' | 'config'>;
   access: PollAccess;
   lifecycle: PollLifecycle;
   hub: SessionHub;
@@ -33,6 +35,8 @@ export type HandlerContext = {
 
 /** A connection that has not said hello within this time is closed. */
 export const HELLO_TIMEOUT_MS = 10_000;
+/** Past this many times the `ws_messages` limit in one window, a flooding connection is closed (4529). */
+export const FLOOD_CLOSE_FACTOR = 3;
 
 const TEACHER_ROLES: Role[] = ['admin', 'teacher', 'co_teacher'];
 
@@ -65,6 +69,11 @@ export class ConnectionHandler {
   private readonly helloTimers = new WeakMap<Conn, ReturnType<typeof setTimeout>>();
   /** A hello being processed: later frames wait for it instead of racing it. */
   private readonly greeting = new WeakMap<Conn, Promise<void>>();
+  /**
+   * Frames per connection in the current `ws_messages` window. Counted in process, not in Redis: a
+   * connection lives on exactly one node, and a round trip per frame would tax the vote path.
+   */
+  private readonly frameWindows = new WeakMap<Conn, { resetAt: number; count: number }>();
 
   constructor(private readonly ctx: HandlerContext) {}
 
@@ -85,7 +94,37 @@ export class ConnectionHandler {
     this.ctx.hub.leave(conn);
   }
 
+  /** 'ok', 'refuse' (over the limit: an `error`, nothing done) or 'close' (still flooding). */
+  private flood(conn: Conn): 'ok' | 'refuse' | 'close' {
+    const { enabled, limits } = this.ctx.deps.config.rateLimits;
+    if (!enabled) return 'ok';
+    const { limit, windowMs } = limits.ws_messages;
+    const now = this.ctx.deps.clock.now();
+    let w = this.frameWindows.get(conn);
+    if (!w || w.resetAt <= now) {
+      w = { resetAt: now + windowMs, count: 0 };
+      this.frameWindows.set(conn, w);
+    }
+    w.count += 1;
+    if (w.count <= limit) return 'ok';
+    return w.count > limit * FLOOD_CLOSE_FACTOR ? 'close' : 'refuse';
+  }
+
   async text(conn: Conn, raw: string): Promise<void> {
+    const flood = this.flood(conn);
+    if (flood !== 'ok') {
+      const retryAfterS = Math.max(
+        1,
+        Math.ceil((this.frameWindows.get(conn)!.resetAt - this.ctx.deps.clock.now()) / 1000),
+      );
+      if (flood === 'close')
+        return closeConn(
+          conn,
+          new AppError('rate_limited_terminal', 'Too many messages; this connection is closed.'),
+        );
+      sendError(conn, new AppError('rate_limited', 'Too many messages; slow down.', { retryAfterS }));
+      return;
+    }
     const parsed = parseClientMessage(raw);
     if (!parsed.ok) {
       if (parsed.error.code === 'payload_too_large') closeConn(conn, parsed.error);
@@ -215,9 +254,30 @@ export class ConnectionHandler {
     const st = conn.state!;
     const room = await this.ctx.hub.open(st.sessionId);
     switch (msg.type) {
-      case 'vote.cast':
+      case 'vote.cast': {
+        const limited = st.participantId
+          ? await enforceLimit(this.ctx.deps, 'votes', st.participantId).then(
+              () => null,
+              (e: unknown) => {
+                if (e instanceof AppError) return e;
+                throw e;
+              },
+            )
+          : null;
+        if (limited) {
+          const r: OutgoingMessage<'vote.rejected'> = {
+            type: 'vote.rejected',
+            clientMsgId: msg.clientMsgId,
+            code: limited.code,
+            message: limited.message,
+          };
+          if (limited.retryAfterS !== undefined) r.retryAfterS = limited.retryAfterS;
+          send(conn, r);
+          return;
+        }
         send(conn, await room.castVote(conn, msg));
         return;
+      }
       case 'snapshot.request':
         await room.sendSnapshot(conn);
         return;

@@ -7,6 +7,7 @@ import { SignedOut, SignInBody, SignUpBody, TokenAnswer, UserView } from '@hands
 import { Type } from '@sinclair/typebox';
 import { Elysia } from 'elysia';
 import type { AppDeps } from '../../http/context.ts';
+import { enforceLimit } from '../../http/rate-limit.ts';
 import { REFRESH_COOKIE, readCookie, refreshCookie, requireSameOrigin, requireUser } from './http-auth.ts';
 import { accessKit } from './kit.ts';
 import { requestContext as ctx } from './request-context.ts';
@@ -50,6 +51,8 @@ export function authRoutes(deps: AppDeps) {
       '/refresh',
       async ({ request, set }) => {
         requireSameOrigin(request, config);
+        // Before the try: being limited must not clear the cookie (that would sign the user out).
+        await enforceLimit(deps, 'refresh', ctx(request).ip);
         try {
           const { answer, refreshToken } = await accounts.refresh(
             readCookie(request, REFRESH_COOKIE),

@@ -1,7 +1,9 @@
 /**
  * Local accounts: sign up, sign in, refresh, sign out (here) and sign out everywhere. A wrong email and
  * a wrong password give the same answer after the same work (a dummy hash is verified for unknown
- * emails); attempts are rate-limited per email and per client address; every outcome is audited.
+ * emails); attempts are rate-limited per client address, and failures per account back off
+ * exponentially (capped, reset by a success: an attacker cannot lock a teacher out for long); every
+ * outcome is audited.
  */
 import { AppError } from '@handsup/protocol';
 import type { SignInBody, SignUpBody, TokenAnswer, UserView } from '@handsup/protocol/rest';
@@ -9,6 +11,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { normalizeEmail, passwordProblem } from '../../domain/access/password-policy.ts';
 import type { Principal } from '../../domain/access/principal.ts';
 import type { AppDeps } from '../../http/context.ts';
+import { enforceLimit, limitKey, rateLimited } from '../../http/rate-limit.ts';
 import { credentials, users } from '../../storage/schema.ts';
 import type { Audit } from '../audit/service.ts';
 import { acceptInvitations } from '../sessions/members.ts';
@@ -20,9 +23,10 @@ export interface RequestContext {
   requestId: string;
 }
 
-const SIGN_IN_WINDOW_MS = 15 * 60_000;
-const SIGN_IN_PER_EMAIL = 10;
-const SIGN_IN_PER_ADDRESS = 60;
+/** Failed sign-ins of an account are remembered this long (a success forgets them). */
+const FAILURE_MEMORY_MS = 24 * 60 * 60_000;
+/** The failure counter only counts: its limit is never reached. */
+const COUNT_ONLY = 2 ** 31;
 const WRONG = 'The email or password is not right.';
 
 let dummyHash: Promise<string> | null = null;
@@ -44,8 +48,9 @@ export function createAccountService(
   refresh: RefreshTokens,
   audit: Audit,
 ) {
-  const { database, crossNode } = deps;
+  const { database, crossNode, clock } = deps;
   const { db } = database;
+  const backoffKey = (email: string) => `sign-in:backoff:${email}`;
 
   async function startFamily(user: UserRow): Promise<{ answer: TokenAnswer; refreshToken: string }> {
     const { token, familyId } = await refresh.issue(user.id);
@@ -58,13 +63,26 @@ export function createAccountService(
     return { answer: { ...access, user: toUserView(user) }, refreshToken: token };
   }
 
-  async function limit(key: string, max: number): Promise<void> {
-    const r = await crossNode.rateLimiter.hit(key, max, SIGN_IN_WINDOW_MS);
-    if (!r.allowed) {
-      throw new AppError('rate_limited', 'Too many sign-in attempts; wait a few minutes.', {
-        retryAfterS: r.retryAfterMs / 1000,
-      });
-    }
+  /** Refuses an account's sign-in while it backs off (the password is not even checked). */
+  async function refuseDuringBackoff(email: string): Promise<void> {
+    if (!deps.config.rateLimits.enabled) return;
+    const until = await crossNode.cache.get<number>(backoffKey(email));
+    if (until !== undefined && until > clock.now()) throw rateLimited('sign_in_account', until - clock.now());
+  }
+
+  /** After `limit` free failures, each failure doubles the wait (2 s, 4 s, …) up to `windowMs`. */
+  async function failedFor(email: string): Promise<void> {
+    if (!deps.config.rateLimits.enabled) return;
+    const { limit: free, windowMs: cap } = deps.config.rateLimits.limits.sign_in_account;
+    const r = await crossNode.rateLimiter.hit(
+      limitKey('sign_in_account', email),
+      COUNT_ONLY,
+      FAILURE_MEMORY_MS,
+    );
+    const failures = COUNT_ONLY - r.remaining;
+    if (failures <= free) return;
+    const wait = Math.min(cap, 1000 * 2 ** Math.min(30, failures - free));
+    await crossNode.cache.set(backoffKey(email), clock.now() + wait, wait);
   }
 
   return {
@@ -72,7 +90,7 @@ export function createAccountService(
       const email = normalizeEmail(body.email);
       const problem = passwordProblem(body.password, email);
       if (problem) throw new AppError('validation_failed', `password: ${problem}`, { field: 'password' });
-      await limit(`sign-up:${ctx.ip}`, SIGN_IN_PER_ADDRESS);
+      await enforceLimit(deps, 'sign_up', ctx.ip);
       const passwordHash = await hashPassword(body.password);
       const user = await db.transaction(async (tx) => {
         const [existing] = await tx
@@ -103,8 +121,8 @@ export function createAccountService(
 
     async signIn(body: SignInBody, ctx: RequestContext) {
       const email = normalizeEmail(body.email);
-      await limit(`sign-in:addr:${ctx.ip}`, SIGN_IN_PER_ADDRESS);
-      await limit(`sign-in:email:${email}`, SIGN_IN_PER_EMAIL);
+      await enforceLimit(deps, 'sign_in_address', ctx.ip);
+      await refuseDuringBackoff(email);
       const [row] = await db
         .select({ user: users, hash: credentials.passwordHash })
         .from(users)
@@ -119,9 +137,11 @@ export function createAccountService(
           details: { email, reason: row ? 'wrong_password' : 'unknown_email' },
           ...ctx,
         });
+        await failedFor(email);
         throw new AppError('unauthenticated', WRONG);
       }
-      await crossNode.rateLimiter.reset(`sign-in:email:${email}`);
+      await crossNode.rateLimiter.reset(limitKey('sign_in_account', email));
+      await crossNode.cache.delete(backoffKey(email));
       await audit.record({
         action: 'auth.signed_in',
         actor: { userId: row.user.id },

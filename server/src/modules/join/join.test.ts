@@ -1,7 +1,9 @@
 import { expect, test } from 'bun:test';
 import { describeStorage } from '../../testing/storage-matrix.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
-import { FAILED_PER_MINUTE } from './service.ts';
+import { DEFAULT_RATE_LIMITS } from '../../config/rate-limits.ts';
+
+const FAILED_PER_MINUTE = DEFAULT_RATE_LIMITS.join_failed.limit;
 
 describeStorage('joining by code', ({ open }) => {
   let t: TestApp;

@@ -1,24 +1,22 @@
 /**
  * Joining by code. Guessing codes is not a way in: an unknown code, an archived session's and a stopped
- * session's code give one identical answer (`session_unavailable`), failed look-ups are limited to
- * FAILED_PER_MINUTE per client address (then 429 for everything from it, found or not), while successful
- * joins have a loose limit (a lecture hall shares one NAT address). Only a returning participant —
- * one presenting its token for that session — is told the session is not live right now.
+ * session's code give one identical answer (`session_unavailable`), failed look-ups are limited per
+ * client address (`join_failed`, then 429 for everything from it, found or not), while successful
+ * joins have a loose limit (`join_ok`: a lecture hall shares one NAT address; config/rate-limits.ts).
+ * Only a returning participant — one presenting its token for that session — is told the session is
+ * not live right now.
  */
 import { AppError } from '@handsup/protocol';
 import type { JoinAnswer, JoinSummary } from '@handsup/protocol/rest';
 import { normalizeJoinCode } from '../../domain/access/join-code.ts';
 import type { Principal } from '../../domain/access/principal.ts';
 import type { AppDeps } from '../../http/context.ts';
+import { enforceLimit, limitKey } from '../../http/rate-limit.ts';
 import { PARTICIPANT_TOKEN_PREFIX } from '../auth/authenticator.ts';
 import { jwtKeys } from '../auth/keys.ts';
 import { accessKit } from '../auth/kit.ts';
 import { derivedToken, hashToken, randomToken } from '../auth/secrets.ts';
 import { type SessionRow, settingsOf } from '../sessions/views.ts';
-
-export const FAILED_PER_MINUTE = 10;
-export const JOINS_PER_MINUTE = 600;
-const WINDOW_MS = 60_000;
 
 interface Ctx {
   ip: string;
@@ -42,9 +40,12 @@ export function createJoinService(deps: AppDeps) {
   }
 
   async function failed(ip: string): Promise<never> {
-    const r = await crossNode.rateLimiter.hit(`join-failed:${ip}`, FAILED_PER_MINUTE, WINDOW_MS);
+    const { enabled, limits } = deps.config.rateLimits;
+    if (!enabled) throw unavailable();
+    const { limit, windowMs } = limits.join_failed;
+    const r = await crossNode.rateLimiter.hit(limitKey('join_failed', ip), limit, windowMs);
     if (r.remaining === 0 || !r.allowed) {
-      const retry = r.retryAfterMs || WINDOW_MS;
+      const retry = r.retryAfterMs || windowMs;
       await crossNode.cache.set(blockedKey(ip), clock.now() + retry, retry);
     }
     throw unavailable();
@@ -82,11 +83,7 @@ export function createJoinService(deps: AppDeps) {
       );
     }
     if (row?.status !== 'live') return failed(ip);
-    const ok = await crossNode.rateLimiter.hit(`join-ok:${ip}`, JOINS_PER_MINUTE, WINDOW_MS);
-    if (!ok.allowed)
-      throw new AppError('rate_limited', 'Many people are joining; try again in a moment.', {
-        retryAfterS: ok.retryAfterMs / 1000,
-      });
+    await enforceLimit(deps, 'join_ok', ip);
     return row;
   }
 

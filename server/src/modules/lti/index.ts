@@ -9,7 +9,8 @@ import { AppError } from '@handsup/protocol';
 import { Type } from '@sinclair/typebox';
 import { Elysia } from 'elysia';
 import type { Principal } from '../../domain/access/principal.ts';
-import type { AppDeps } from '../../http/context.ts';
+import { type AppDeps, requestFacts } from '../../http/context.ts';
+import { enforceLimit } from '../../http/rate-limit.ts';
 import { requireUser } from '../auth/http-auth.ts';
 import { accessKit } from '../auth/kit.ts';
 import { globalRole } from '../auth/session-access.ts';
@@ -57,7 +58,12 @@ export function ltiRoutes(deps: AppDeps) {
   const platforms = createPlatformAdmin(deps);
   const grades = createGradeService(deps);
   const deepLinks = createDeepLinkService(deps);
-  const forward = async (request: Request) => (await ltiRuntime(deps)).routes.handle(request);
+  const forward = async (request: Request) => {
+    // The OIDC login writes a login state: limited per client address (a class launches at once).
+    if (new URL(request.url).pathname === '/lti/login')
+      await enforceLimit(deps, 'lti_login', requestFacts(request).clientAddress);
+    return (await ltiRuntime(deps)).routes.handle(request);
+  };
 
   // Grades follow the session: when it stops, every gradable placement is synced in the background.
   onSessionLifecycle(deps, (event) => {

@@ -7,6 +7,7 @@
 import { AppError } from '@handsup/protocol';
 import { Elysia } from 'elysia';
 import type { AppDeps } from '../../http/context.ts';
+import { enforceLimit } from '../../http/rate-limit.ts';
 import { bearerToken } from './access.ts';
 import { pollEngineFor } from './engine.ts';
 import {
@@ -216,7 +217,13 @@ export const pollsModule = (deps: AppDeps) => {
     .get(
       '/sessions/:sessionId/results.csv',
       async ({ headers, params }) => {
-        const csv = await service.exportCsv(await who(headers.authorization), params.sessionId);
+        const caller = await who(headers.authorization);
+        await enforceLimit(
+          deps,
+          'exports',
+          caller.kind === 'user' ? `user:${caller.userId}` : `participant:${caller.participantId}`,
+        );
+        const csv = await service.exportCsv(caller, params.sessionId);
         return new Response(csv, {
           headers: {
             'content-type': 'text/csv; charset=utf-8',
