@@ -16,13 +16,14 @@ const env = (extra: Record<string, string>) => ({
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the server answered
+type Json = any;
 const call = async (
   s: ServerProcess,
   method: string,
   path: string,
   token?: string,
   body?: unknown,
-): Promise<any> => {
+): Promise<Json> => {
   const headers: Record<string, string> = { origin: ORIGIN };
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
