@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import http from 'node:http';
+import { PROTOCOL_VERSION } from '@handsup/protocol';
 import { type Cluster, parseEnvFile, startCluster } from './cluster.ts';
 import { findNginx, renderTemplate } from './cluster-nginx.ts';
 import { describeWith, isCI, REDIS_TEST_URL, uniqueName } from './services.ts';
@@ -42,12 +43,67 @@ async function findRequest(cluster: Cluster, rid: string) {
   return null;
 }
 
-function openSocket(url: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.onopen = () => resolve(ws);
-    ws.onerror = () => reject(new Error(`WebSocket to ${url} failed`));
+/** A signed-up teacher's session, started, created through the balancer. */
+async function liveSession(cluster: Cluster): Promise<{ sessionId: string; joinCode: string }> {
+  const call = async (path: string, body: unknown, token?: string) => {
+    const headers: Record<string, string> = { origin: cluster.url, 'content-type': 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const r = await fetch(`${cluster.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const text = await r.text();
+    if (r.status >= 300) throw new Error(`POST ${path}: ${r.status} ${text}`);
+    return JSON.parse(text);
+  };
+  const { accessToken } = await call('/api/auth/sign-up', {
+    email: `${uniqueName('teacher')}@example.edu`,
+    password: 'blue-harbour-kettle-42',
   });
+  const session = await call('/api/sessions', { title: 'Cluster' }, accessToken);
+  await call(`/api/sessions/${session.id}/start`, {}, accessToken);
+  return { sessionId: session.id, joinCode: session.joinCode };
+}
+
+/**
+ * A student through the balancer: joins by code, opens /ws, says hello and waits for the snapshot.
+ * Every wait is bounded; a socket closed before it opened is a failure, not a hang.
+ */
+async function studentSocket(
+  cluster: Cluster,
+  live: { sessionId: string; joinCode: string },
+): Promise<WebSocket> {
+  const j = await fetch(`${cluster.url}/api/join/${live.joinCode}`, {
+    method: 'POST',
+    headers: { origin: cluster.url, 'content-type': 'application/json' },
+    body: JSON.stringify({ displayName: 'Student' }),
+  });
+  if (!j.ok) throw new Error(`join: ${j.status} ${await j.text()}`);
+  const { participantToken } = await j.json();
+  const ws = new WebSocket(cluster.wsUrl);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no snapshot within 10 s')), 10_000);
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      reject(new Error(why));
+    };
+    ws.onerror = () => fail('WebSocket failed');
+    ws.onclose = (e) => fail(`WebSocket closed ${e.code} ${e.reason}`);
+    ws.onopen = () =>
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          protocolVersion: PROTOCOL_VERSION,
+          token: participantToken,
+          sessionId: live.sessionId,
+        }),
+      );
+    ws.onmessage = (e) => {
+      if (JSON.parse(String(e.data)).type === 'session.snapshot') {
+        clearTimeout(timer);
+        ws.onclose = null;
+        resolve();
+      }
+    };
+  });
+  return ws;
 }
 
 function pingPong(ws: WebSocket): Promise<{ type: string }> {
@@ -101,6 +157,7 @@ const describeCluster = (title: string, body: () => void) => {
 describeCluster('a three-node cluster behind nginx, on loopback', () => {
   let cluster: Cluster;
   let drop: () => Promise<void>;
+  let live: { sessionId: string; joinCode: string };
 
   beforeAll(async () => {
     const db = await createPostgresDatabase();
@@ -111,7 +168,8 @@ describeCluster('a three-node cluster behind nginx, on loopback', () => {
       redisUrl: REDIS_TEST_URL,
       redisPrefix: `${uniqueName('cl')}:`,
     });
-  });
+    live = await liveSession(cluster);
+  }, 120_000);
   afterAll(async () => {
     await cluster?.stop();
     await drop?.();
@@ -136,8 +194,8 @@ describeCluster('a three-node cluster behind nginx, on loopback', () => {
     expect(cluster.nginx.output()).toContain(`rid=${rids[0]}`);
   });
 
-  test('upgrades WebSockets through nginx to several nodes: ping is answered with pong', async () => {
-    const sockets = await Promise.all(Array.from({ length: 6 }, () => openSocket(cluster.wsUrl)));
+  test('upgrades WebSockets through nginx to several nodes: students say hello, get the snapshot, ping is answered', async () => {
+    const sockets = await Promise.all(Array.from({ length: 6 }, () => studentSocket(cluster, live)));
     try {
       for (const ws of sockets) expect((await pingPong(ws)).type).toBe('pong');
       const counts = await Promise.all(
@@ -203,7 +261,7 @@ describeCluster('a three-node cluster behind nginx, on loopback', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 15; i++) statuses.push((await fetch(`${cluster.url}/readyz`)).status);
     expect(statuses).toEqual(statuses.map(() => 200));
-    const ws = await openSocket(cluster.wsUrl);
+    const ws = await studentSocket(cluster, live);
     expect((await pingPong(ws)).type).toBe('pong');
     ws.close();
 
