@@ -8,6 +8,11 @@ import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
 import type { Logger } from '../observability/logger.ts';
 
 export const MAX_FRAME_BYTES = 16 * 1024;
+/**
+ * What the transport accepts at all: frames between MAX_FRAME_BYTES and this are read and answered
+ * `payload_too_large` (4513, with an error frame naming it); only larger ones are cut by Bun (1009).
+ */
+export const TRANSPORT_MAX_BYTES = 4 * MAX_FRAME_BYTES;
 
 export interface ConnectionData {
   connectionId: string;
@@ -40,7 +45,7 @@ export function closeWith(ws: Socket, error: AppError): void {
 export function createGateway(log: Logger, handlers: RealtimeHandlers) {
   const sockets = new Set<Socket>();
   const websocket: WebSocketHandler<ConnectionData> = {
-    maxPayloadLength: MAX_FRAME_BYTES,
+    maxPayloadLength: TRANSPORT_MAX_BYTES,
     idleTimeout: 60,
     sendPings: true,
     open(ws) {
