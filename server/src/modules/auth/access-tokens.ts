@@ -41,7 +41,10 @@ export async function signAccessToken(
   return { token, expiresAt };
 }
 
-/** Verifies signature (HS256 only — `alg: none` and others are refused), issuer, audience and expiry. */
+/**
+ * Verifies signature (HS256 only — `alg: none` and others are refused), issuer, audience, expiry,
+ * iat not in the future and a lifetime no longer than ACCESS_TOKEN_TTL_MS.
+ */
 export async function verifyAccessToken(
   keys: JwtKey[],
   issuer: string,
@@ -62,10 +65,15 @@ export async function verifyAccessToken(
         audience: AUDIENCE,
         currentDate: new Date(clock.now()),
         clockTolerance: 0,
+        // iat in the future is refused, and so is a token older than an access token can live.
+        requiredClaims: ['iat', 'exp'],
+        maxTokenAge: ACCESS_TOKEN_TTL_MS / 1000,
       },
     );
     const { sub, adm, via, fam } = payload as { sub?: string; adm?: unknown; via?: unknown; fam?: unknown };
-    if (!sub || typeof fam !== 'string' || (via !== 'password' && via !== 'lti')) {
+    // A lifetime longer than we ever issue means a token we did not mint as it stands.
+    const lifetimeOk = payload.exp! - payload.iat! <= ACCESS_TOKEN_TTL_MS / 1000;
+    if (!sub || typeof fam !== 'string' || (via !== 'password' && via !== 'lti') || !lifetimeOk) {
       throw new AppError('unauthenticated', 'The token is not valid.');
     }
     return { userId: sub, isAdmin: adm === true, via, familyId: fam };
