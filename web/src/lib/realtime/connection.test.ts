@@ -166,6 +166,8 @@ describe('realtime connection', () => {
     t.reply(snapshot(5));
     t.reply({ type: 'poll.extended', version: 4, pollId: POLL, closesAt: 9_000, now: 1_000 });
     expect(h.received.map((m) => m.type)).toEqual(['welcome', 'session.snapshot']);
+    t.reply({ type: 'poll.extended', version: 5, pollId: POLL, closesAt: 9_000, now: 1_000 });
+    expect(h.received.map((m) => m.type)).toEqual(['welcome', 'session.snapshot', 'poll.extended']);
     t.seq += 3; // three frames lost
     t.reply({ type: 'poll.extended', version: 9, pollId: POLL, closesAt: 9_000, now: 1_000 });
     expect(t.sentOfType('snapshot.request').length).toBe(1);

@@ -2,8 +2,10 @@
  * Ordering rules for incoming frames, kept apart from the socket so they can be tested alone:
  * - `seq` counts this connection's frames; a jump means a frame was lost, so the caller asks for a
  *   snapshot (the server sends whole state, never replayed deltas).
- * - `version` is the session-wide, cluster-wide state version; a state event at or below the version
- *   already applied is stale (it raced a newer snapshot or came through a slower node) and is dropped.
+ * - `version` is the session-wide, cluster-wide state version; a state event below the version already
+ *   applied is stale (it raced a newer snapshot or came through a slower node) and is dropped. Equal
+ *   versions apply: several frames describe one change, and results frames carry the version of the
+ *   state they belong to (docs/protocol.md, "Sequence numbers and versions").
  *   A snapshot always applies: it is the whole truth at its version.
  */
 import type { ServerMessage } from '@handsup/protocol';
@@ -45,7 +47,7 @@ export class StreamGuard {
       return { verdict: 'apply', gap };
     }
     if ('version' in msg) {
-      if (this.#version !== null && msg.version <= this.#version) return { verdict: 'stale', gap };
+      if (this.#version !== null && msg.version < this.#version) return { verdict: 'stale', gap };
       this.#version = msg.version;
     }
     return { verdict: 'apply', gap };
