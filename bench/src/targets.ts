@@ -140,5 +140,12 @@ export async function startBaseline(): Promise<Target> {
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(url, proc);
-  return { url, pids: [proc.pid], stop: async () => void (proc.kill('SIGTERM'), await proc.exited) };
+  return {
+    url,
+    pids: [proc.pid],
+    stop: async () => {
+      proc.kill('SIGTERM');
+      await proc.exited;
+    },
+  };
 }
