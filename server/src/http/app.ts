@@ -7,6 +7,7 @@ import { apiDocs } from './api-docs.ts';
 import { type AppDeps, requestFacts } from './context.ts';
 import { errorHandling } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import { adminRoutes } from '../modules/admin/index.ts';
 import { auditRoutes } from '../modules/audit/index.ts';
 import { authRoutes } from '../modules/auth/index.ts';
 import { courseRoutes } from '../modules/courses/index.ts';
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps) {
     .use(sessionRoutes(deps))
     .use(joinRoutes(deps))
     .use(auditRoutes(deps))
+    .use(adminRoutes(deps))
     .use(pollsModule(deps))
     .use(realtimeSseModule(deps))
     .use(ltiRoutes(deps));
