@@ -1,11 +1,12 @@
 /**
  * The whole test suite, as README's `npm test` and CI run it:
- *   1. static checks — Biome (format + lint), tsc for every package, svelte-check for the web app;
+ *   1. static checks — Biome (format + lint), tsc for every package, svelte-check for the web app,
+ *      the dependency audit (critical advisories in production dependencies);
  *   2. unit + integration tests (`bun test`): storage suites on PGlite and PostgreSQL, cross-node
  *      suites on memory and Redis, cluster suites on PostgreSQL + Redis;
  *   3. the web build, then Playwright end-to-end in real Chromium on both deployment shapes.
  * With CI=true every service is mandatory; elsewhere a missing one is reported as skipped, with why.
- * Usage: bun scripts/test.ts [--only static|unit|e2e]
+ * Usage: bun scripts/test.ts [--only static|audit|unit|e2e]
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,6 +65,40 @@ async function step(
   if (code !== 0) failures.push(name);
 }
 
+/**
+ * Known critical vulnerabilities in production dependencies fail the run (docs/security.md). When the
+ * registry's advisory service cannot be reached (offline, or a mirror without the advisory endpoint),
+ * the audit is reported as skipped, with the reason, instead of failing the run.
+ */
+async function dependencyAudit() {
+  const cmd = [bun, 'audit', '--prod', '--audit-level=critical'];
+  console.log(`\n=== dependency audit: ${cmd.slice(1).join(' ')}`);
+  const proc = Bun.spawn(cmd, { cwd: root, stdout: 'pipe', stderr: 'pipe' });
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  const text = `${out}\n${err}`;
+  process.stdout.write(text.trim() ? `${text.trim()}\n` : '');
+  const unreachable =
+    /advisories\/bulk - \d{3}|ConnectionRefused|ECONNREFUSED|ENOTFOUND|FailedToOpenSocket|ETIMEDOUT|timed out|UnableToConnect/i.exec(
+      text,
+    );
+  if (code === 0) {
+    passed += 1;
+    console.log('=== dependency audit: ok (no known critical vulnerability in production dependencies)');
+  } else if (unreachable && !/vulnerabilit/i.test(text)) {
+    const reason = `advisory service unreachable (${unreachable[0]})`;
+    console.log(`SKIPPED dependency audit: ${reason}`);
+    skipped.push(`dependency audit: ${reason}`);
+  } else {
+    failed += 1;
+    failures.push('dependency audit (critical vulnerabilities in production dependencies)');
+    console.log(`=== dependency audit: FAILED (exit ${code})`);
+  }
+}
+
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 if (!only || only === 'static') {
@@ -74,6 +109,7 @@ if (!only || only === 'static') {
   }
   await step('svelte-check', [bun, 'run', 'check'], { cwd: join(root, 'web') });
 }
+if (!only || only === 'static' || only === 'audit') await dependencyAudit();
 
 if (!only || only === 'unit' || only === 'e2e') {
   await step('web build', [bun, '--bun', 'x', 'vite', 'build', '--logLevel', 'warn'], {
