@@ -10,6 +10,19 @@ import type { Logger } from '../observability/logger.ts';
 const fieldOf = (path: string | undefined): string | undefined =>
   path ? path.replace(/^\//, '').replace(/\//g, '.') || undefined : undefined;
 
+/**
+ * PostgreSQL refuses U+0000 in text (22021) and in jsonb (22P05). Schemas let it through (it is valid
+ * JSON), so it is bad input, not a server fault, whichever route or driver (error or its cause) met it.
+ */
+const UNSTORABLE = new Set(['22021', '22P05']);
+function unstorableText(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    if (UNSTORABLE.has(String((e as { code?: unknown }).code))) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 export function toErrorResponse(
   error: unknown,
   log: Logger,
@@ -19,6 +32,15 @@ export function toErrorResponse(
     if (error.retryAfterS !== undefined)
       headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterS)));
     return { status: error.status, body: error.toBody(), headers };
+  }
+  if (unstorableText(error)) {
+    return {
+      status: 400,
+      body: new AppError(
+        'validation_failed',
+        'The request holds a character that cannot be stored (NUL, U+0000); remove it.',
+      ).toBody(),
+    };
   }
   if (error instanceof ValidationError) {
     const first = error.all[0] as { path?: string; message?: string; summary?: string } | undefined;
