@@ -1,0 +1,128 @@
+/**
+ * LTI 1.3 inside an LMS iframe with third-party cookies blocked, in real Chromium, on both deployment
+ * shapes. The mock LMS (http://127.0.0.1:PORT, its own site) shows a course page that embeds the
+ * launch in an iframe on Handsup (http://localhost:PORT, another site); each user has a fresh profile
+ * with `profile.cookie_controls_mode = 1`. The teacher launches (LTI platform storage offered, as
+ * Canvas does), lands in the session's control, starts it, adds a question and opens it; a student
+ * launches (no platform storage: the partitioned cookie binds the login), lands in the student view,
+ * answers; the teacher's live results show the answer. No sign-in anywhere.
+ */
+import { expect, type Frame, type Page, test } from '@playwright/test';
+import { screenshot } from '../support/classroom.ts';
+import {
+  type BlockedProfile,
+  type MockLms,
+  registerPlatform,
+  type Shape,
+  startLtiHandsup,
+  startMockLms,
+  thirdPartyCookiesBlocked,
+} from '../support/lti.ts';
+import type { HandsupProcess } from '../support/servers.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+let handsup: HandsupProcess;
+let lms: MockLms;
+const profiles: BlockedProfile[] = [];
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  handsup = await startLtiHandsup(test.info().project.name as Shape);
+  lms = await startMockLms(handsup.url, 'canvas');
+  await registerPlatform(handsup.url, lms);
+});
+
+test.afterAll(async () => {
+  for (const p of profiles.splice(0)) await p.close();
+  await lms?.stop();
+  await handsup?.stop();
+});
+
+/** The tool's frame inside the course page, once it has landed on `path` (after login → launch). */
+async function toolFrame(page: Page, path: RegExp): Promise<Frame> {
+  await expect
+    .poll(
+      () =>
+        page
+          .frames()
+          .find((f) => f !== page.mainFrame() && path.test(new URL(f.url()).pathname))
+          ?.url(),
+      {
+        message: `the iframe reaches ${path}`,
+        timeout: 20_000,
+      },
+    )
+    .toBeTruthy();
+  return page.frames().find((f) => f !== page.mainFrame() && path.test(new URL(f.url()).pathname))!;
+}
+
+/** Storage is what Chromium denies a cross-site iframe when third-party cookies are blocked. */
+const storageInFrame = (frame: Frame) =>
+  frame.evaluate(() => {
+    try {
+      localStorage.getItem('x');
+      return 'allowed';
+    } catch {
+      return 'denied';
+    }
+  });
+
+test('teacher and student launch inside an LMS iframe with third-party cookies blocked; the answer reaches the teacher live', async () => {
+  const info = test.info();
+  test.setTimeout(120_000);
+  const started = Date.now();
+
+  // Teacher: the course page on the LMS's origin embeds Handsup's login; lands on the control page.
+  const teacher = await thirdPartyCookiesBlocked();
+  profiles.push(teacher);
+  const tPage = await teacher.context.newPage();
+  await tPage.goto(await lms.coursePage('teacher', { storageTarget: '_parent' }));
+  expect(new URL(tPage.url()).origin).toBe(lms.origin);
+  const tFrame = await toolFrame(tPage, /^\/lti-app\/teach\/[0-9a-f-]{36}$/);
+  expect(new URL(tFrame.url()).origin).toBe(handsup.url);
+  const sessionId = new URL(tFrame.url()).pathname.split('/').pop()!;
+  await expect(tFrame.getByTestId('lti-teacher-status')).toContainText('idle');
+  // Storage is denied here, so the token came in the #lti_session fragment; the page removed it.
+  expect(await storageInFrame(tFrame)).toBe('denied');
+  await expect.poll(() => new URL(tFrame.url()).hash).not.toContain('lti_session');
+
+  await tFrame.getByRole('button', { name: 'Start session' }).click();
+  await expect(tFrame.getByTestId('lti-teacher-status')).toContainText('live');
+  await expect(tFrame.getByText('Connection: open')).toBeVisible();
+
+  await tFrame.getByRole('textbox', { name: 'Question', exact: true }).fill('Which organelle makes ATP?');
+  await tFrame.getByLabel('Choices, one per line').fill('Mitochondria\nRibosome\nNucleus');
+  await tFrame.getByRole('button', { name: 'Add question' }).click();
+  await tFrame.getByRole('button', { name: 'Open “Which organelle makes ATP?”' }).click();
+  await expect(tFrame.getByTestId('lti-answer-count')).toHaveText('0 answers');
+  await screenshot(tPage, info, 'lti-teacher-iframe');
+
+  // Student: another profile, the same course and resource link; lands on the student view.
+  const student = await thirdPartyCookiesBlocked();
+  profiles.push(student);
+  const sPage = await student.context.newPage();
+  await sPage.goto(await lms.coursePage('student'));
+  const sFrame = await toolFrame(sPage, new RegExp(`^/lti-app/session/${sessionId}$`));
+  expect(await storageInFrame(sFrame)).toBe('denied');
+  await expect(sFrame.getByRole('heading', { name: 'Which organelle makes ATP?' })).toBeVisible();
+  await sFrame.getByRole('radio', { name: 'Mitochondria' }).check();
+  await sFrame.getByRole('button', { name: 'Send answer' }).click();
+  await expect(sFrame.getByText('Answer received: Mitochondria')).toBeVisible();
+  await screenshot(sPage, info, 'lti-student-iframe');
+
+  // The teacher's live results, without a reload.
+  await expect(tFrame.getByTestId('lti-answer-count')).toHaveText('1 answer');
+  const bar = tFrame.locator('li.row').filter({ hasText: 'Mitochondria' });
+  await expect(bar.locator('.count')).toHaveText('1');
+  await expect(bar).toContainText('100%');
+  await tFrame.getByRole('heading', { name: 'Live results' }).scrollIntoViewIfNeeded();
+  await screenshot(tPage, info, 'lti-teacher-results');
+
+  // Neither browser holds a Handsup cookie it could send top-level (the launch used none after login).
+  for (const p of [teacher, student]) {
+    const unpartitioned = (await p.context.cookies(handsup.url)).filter((c) => !c.partitionKey);
+    expect(unpartitioned.map((c) => c.name)).toEqual([]);
+  }
+  info.annotations.push({ type: 'flow-ms', description: String(Date.now() - started) });
+});
