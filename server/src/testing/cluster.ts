@@ -13,7 +13,7 @@
  *   await cluster.nodes[1].restart();               // back on the same port
  *   await cluster.stop();
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type NginxProcess, startNginx } from './cluster-nginx.ts';
 import { freePort, type ServerProcess, spawnServer, tempDir } from './processes.ts';
@@ -149,6 +149,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     async stop() {
       await lb.stop();
       await Promise.all(nodes.map((n) => n.kill('SIGTERM')));
+      for (const dir of [lb.dir, secrets, env.HANDSUP_DATA_DIR])
+        rmSync(dir, { recursive: true, force: true });
     },
   };
 }
