@@ -124,7 +124,7 @@ export async function startHandsup(mode: Mode, nodes: number): Promise<Target> {
   });
   return {
     url: c.url,
-    pids: c.nodes.map((x) => x.pid ?? x.proc?.pid ?? 0).filter(Boolean),
+    pids: c.nodes.map((x) => x.pid).filter((p): p is number => p !== null),
     stop: async () => {
       await c.stop();
       await db.drop();

@@ -43,6 +43,8 @@ export interface ClusterNode {
   /** Everything the node wrote (JSON log lines), across restarts. */
   output(): Promise<string>;
   readonly running: boolean;
+  /** The node's process id while it runs (the benchmark reads its memory and CPU). */
+  readonly pid: number | null;
 }
 
 export interface Cluster {
@@ -113,6 +115,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     get running() {
       const p = procs[index];
       return !!p && p.proc.exitCode === null && !p.proc.signalCode;
+    },
+    get pid() {
+      return procs[index]?.proc.pid ?? null;
     },
     async kill(signal: NodeJS.Signals = 'SIGTERM') {
       const p = procs[index];
