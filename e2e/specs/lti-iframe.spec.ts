@@ -8,8 +8,9 @@
  * answers; the teacher's live results show the answer. No sign-in anywhere.
  */
 import { expect, type Frame, type Page, test } from '@playwright/test';
-import { screenshot } from '../support/classroom.ts';
+import { expectAccessible, screenshot } from '../support/classroom.ts';
 import {
+  ADMIN,
   type BlockedProfile,
   type MockLms,
   registerPlatform,
@@ -125,4 +126,53 @@ test('teacher and student launch inside an LMS iframe with third-party cookies b
     expect(unpartitioned.map((c) => c.name)).toEqual([]);
   }
   info.annotations.push({ type: 'flow-ms', description: String(Date.now() - started) });
+});
+
+test('the admin LTI page lists the platform, shows the values for the LMS, adds, disables, activates and removes', async ({
+  page,
+}) => {
+  const info = test.info();
+  await page.goto(`${handsup.url}/admin/lti`);
+  await expect(page).toHaveURL(/\/signin\?next=%2Fadmin%2Flti$/);
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/admin\/lti$/);
+
+  const mock = page
+    .getByRole('listitem')
+    .filter({ has: page.getByRole('heading', { name: lms.registration.name }) });
+  await expect(mock).toContainText('Active');
+  await expect(mock).toContainText(lms.registration.clientId);
+  await expect(page.getByText(`${handsup.url}/lti/login`, { exact: true })).toBeVisible();
+  await expect(page.getByText(`${handsup.url}/lti/register`, { exact: true })).toBeVisible();
+  await expectAccessible(page, 'admin LTI page');
+
+  // A platform added by hand; its name is text, never markup.
+  const name = '<b>Moodle</b> test';
+  await page.getByLabel('Name (optional)').fill(name);
+  await page.getByLabel('Issuer').fill('https://moodle.example.edu');
+  await page.getByLabel('Client ID').fill('moodle-abc');
+  await page.getByLabel('Authorization (OIDC login) URL').fill('https://moodle.example.edu/mod/lti/auth.php');
+  await page.getByLabel('Access token URL').fill('https://moodle.example.edu/mod/lti/token.php');
+  await page.getByLabel('Deployment IDs').fill('1, 2');
+  await page.getByRole('button', { name: 'Add platform' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Public keyset (JWKS) URL is required.');
+  await expect(page.getByLabel('Public keyset (JWKS) URL')).toBeFocused();
+  await page.getByLabel('Public keyset (JWKS) URL').fill('https://moodle.example.edu/mod/lti/certs.php');
+  await page.getByRole('button', { name: 'Add platform' }).click();
+  const added = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name }) });
+  await expect(added).toContainText('Active');
+  await expect(added).toContainText('1, 2');
+
+  await added.getByRole('button', { name: `Disable ${name}` }).click();
+  await expect(added).toContainText('Disabled');
+  await added.getByRole('button', { name: `Activate ${name}` }).click();
+  await expect(added).toContainText('Active');
+  await screenshot(page, info, 'lti-admin');
+  await added.getByRole('button', { name: `Remove ${name}` }).click();
+  await added.getByRole('button', { name: `Yes, remove ${name}` }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'was removed' })).toBeVisible();
+  await expect(page.getByRole('heading', { name })).toHaveCount(0);
+  await expect(mock).toBeVisible();
 });
