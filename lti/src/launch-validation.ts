@@ -109,7 +109,12 @@ const checkPlatform: Check = {
 const checkSignature: Check = {
   name: 'signature',
   async run(ctx) {
-    const header = decodeProtectedHeader(ctx.input.idToken!);
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    try {
+      header = decodeProtectedHeader(ctx.input.idToken!);
+    } catch {
+      return launchFailure('token_malformed', 'The id_token header could not be decoded.');
+    }
     if (header.alg !== 'RS256') {
       return launchFailure(
         'alg_not_allowed',

@@ -6,6 +6,7 @@
 import { createLtiTool, type LtiTool } from '@handsup/lti';
 import { Elysia } from 'elysia';
 import type { AppDeps } from '../../http/context.ts';
+import { errorHandling } from '../../http/errors.ts';
 import { ltiKeySecret } from './key-secret.ts';
 import { createProvisioner } from './provisioner.ts';
 import { createLoginStateStore, createPlatformStore, createToolKeyStore } from './stores.ts';
@@ -37,7 +38,9 @@ async function build(deps: AppDeps): Promise<LtiRuntime> {
       onFailure: (f) => deps.log.warn('lti launch refused', { reason: f.reason, message: f.message }),
     },
   );
-  const routes = new Elysia().use(tool.plugin);
+  // The app's error mapping here too: a database error (e.g. U+0000 in a login parameter) becomes a
+  // 400 or a bare 500, never Elysia's default page with the driver's message in it.
+  const routes = new Elysia().use(errorHandling(deps.log)).use(tool.plugin);
   return { tool, routes: { handle: (r) => routes.handle(r) } };
 }
 
