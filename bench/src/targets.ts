@@ -85,7 +85,10 @@ export async function startHandsup(mode: Mode, nodes: number): Promise<Target> {
     return {
       url: n.url,
       pids: [n.proc.pid],
-      stop: async () => void (n.proc.kill('SIGTERM'), await n.proc.exited),
+      stop: async () => {
+        n.proc.kill('SIGTERM');
+        await n.proc.exited;
+      },
     };
   }
   const db = await freshDatabase();
