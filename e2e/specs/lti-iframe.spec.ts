@@ -6,6 +6,10 @@
  * Canvas does), lands in the session's control, starts it, adds a question and opens it; a student
  * launches (no platform storage: the partitioned cookie binds the login), lands in the student view,
  * answers; the teacher's live results show the answer. No sign-in anywhere.
+ *
+ * Also: the admin LTI page (signed in as the env-configured admin), and the LTI page renewing its
+ * 15-minute app-session token over a long class (the page clock moved on in 10 s steps) and handing
+ * the new token to its open socket.
  */
 import { expect, type Frame, type Page, test } from '@playwright/test';
 import { expectAccessible, screenshot } from '../support/classroom.ts';
@@ -175,4 +179,55 @@ test('the admin LTI page lists the platform, shows the values for the LMS, adds,
   await expect(page.getByRole('status').filter({ hasText: 'was removed' })).toBeVisible();
   await expect(page.getByRole('heading', { name })).toHaveCount(0);
   await expect(mock).toBeVisible();
+});
+
+test('a long class: the LTI page renews its 15-minute app-session token and hands the new one to its open socket', async () => {
+  const teacher = await thirdPartyCookiesBlocked();
+  profiles.push(teacher);
+  // The page's clock runs normally; below it is moved on in 10 s steps (so pings and pongs keep the
+  // socket alive, as in a real class) past half the token's lifetime, when the page renews it.
+  await teacher.context.clock.install();
+  const tPage = await teacher.context.newPage();
+  const frames: string[] = [];
+  tPage.on('websocket', (ws) => {
+    ws.on('framereceived', (f) => frames.push(`< ${f.payload}`));
+    ws.on('framesent', (f) => frames.push(`> ${f.payload}`));
+  });
+  await tPage.goto(
+    await lms.coursePage('teacher', { storageTarget: '_parent', resourceLinkId: 'rl-long-class' }),
+  );
+  const tFrame = await toolFrame(tPage, /^\/lti-app\/teach\/[0-9a-f-]{36}$/);
+  await tFrame.getByRole('button', { name: 'Start session' }).click();
+  await expect(tFrame.getByText('Connection: open')).toBeVisible();
+  const sessionId = new URL(tFrame.url()).pathname.split('/').pop()!;
+
+  const renewal = tPage.waitForResponse((r) => r.url() === `${handsup.url}/api/auth/renew`);
+  let done = false;
+  void renewal.then(() => {
+    done = true;
+  });
+  for (let step = 0; step < 60 && !done; step++) {
+    await teacher.context.clock.fastForward(10_000);
+    await tPage.waitForTimeout(50);
+  }
+  const res = await renewal;
+  expect(res.status()).toBe(200);
+  const old = (res.request().headers().authorization ?? '').replace(/^Bearer /, '');
+  const { accessToken } = (await res.json()) as { accessToken: string };
+  expect(accessToken).not.toBe(old);
+
+  // The same socket (one welcome) got the new token and accepted it.
+  await expect
+    .poll(() => frames.filter((f) => f.startsWith('< ') && f.includes('"token.renewed"')).length)
+    .toBe(1);
+  expect(
+    frames.filter((f) => f.startsWith('> ') && f.includes('"token.renew"') && f.includes(accessToken)),
+  ).toHaveLength(1);
+  expect(frames.filter((f) => f.startsWith('< ') && f.includes('"type":"welcome"'))).toHaveLength(1);
+  await expect(tFrame.getByText('Connection: open')).toBeVisible();
+  // The renewed token works for the API too.
+  const status = await fetch(`${handsup.url}/api/lti/sessions/${sessionId}/status`, {
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
+  expect(status.status).toBe(200);
 });

@@ -39,7 +39,7 @@ export interface MockLms {
   };
   proc: ChildProcess;
   /** A course page that embeds the launch of this preset user (`teacher`, `student`, …) in an iframe. */
-  coursePage(user: string, opts?: { storageTarget?: string }): Promise<string>;
+  coursePage(user: string, opts?: { storageTarget?: string; resourceLinkId?: string }): Promise<string>;
   stop(): Promise<void>;
 }
 
