@@ -62,6 +62,15 @@ async function toolFrame(page: Page, path: RegExp): Promise<Frame> {
   return page.frames().find((f) => f !== page.mainFrame() && path.test(new URL(f.url()).pathname))!;
 }
 
+/** Console errors about CSP (or anything refused) in any frame of the page, to assert none happened. */
+function refusals(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) seen.push(m.text());
+  });
+  return seen;
+}
+
 /** Storage is what Chromium denies a cross-site iframe when third-party cookies are blocked. */
 const storageInFrame = (frame: Frame) =>
   frame.evaluate(() => {
@@ -82,6 +91,7 @@ test('teacher and student launch inside an LMS iframe with third-party cookies b
   const teacher = await thirdPartyCookiesBlocked();
   profiles.push(teacher);
   const tPage = await teacher.context.newPage();
+  const tRefused = refusals(tPage);
   await tPage.goto(await lms.coursePage('teacher', { storageTarget: '_parent' }));
   expect(new URL(tPage.url()).origin).toBe(lms.origin);
   const tFrame = await toolFrame(tPage, /^\/lti-app\/teach\/[0-9a-f-]{36}$/);
@@ -107,6 +117,7 @@ test('teacher and student launch inside an LMS iframe with third-party cookies b
   const student = await thirdPartyCookiesBlocked();
   profiles.push(student);
   const sPage = await student.context.newPage();
+  const sRefused = refusals(sPage);
   await sPage.goto(await lms.coursePage('student'));
   const sFrame = await toolFrame(sPage, new RegExp(`^/lti-app/session/${sessionId}$`));
   expect(await storageInFrame(sFrame)).toBe('denied');
@@ -123,6 +134,9 @@ test('teacher and student launch inside an LMS iframe with third-party cookies b
   await expect(bar).toContainText('100%');
   await tFrame.getByRole('heading', { name: 'Live results' }).scrollIntoViewIfNeeded();
   await screenshot(tPage, info, 'lti-teacher-results');
+
+  // The pages' CSP (nonce scripts, frame-ancestors naming the LMS) refused nothing on either side.
+  expect([...tRefused, ...sRefused]).toEqual([]);
 
   // Neither browser holds a Handsup cookie it could send top-level (the launch used none after login).
   for (const p of [teacher, student]) {
