@@ -59,7 +59,7 @@ export function spawnServer(env: Record<string, string>, port?: number): Promise
         if (proc.exitCode !== null || proc.signalCode) await done;
         return text;
       },
-      async waitReady(timeoutMs = 30_000) {
+      async waitReady(timeoutMs = 90_000) {
         const deadline = Date.now() + timeoutMs;
         while (Date.now() < deadline) {
           if (proc.exitCode !== null) throw new Error(`server exited ${proc.exitCode}: ${text}`);
