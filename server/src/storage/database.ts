@@ -116,7 +116,16 @@ async function initClusterInChild(pgDir: string): Promise<void> {
 }
 
 async function openPostgres(url: string, max: number): Promise<Database> {
-  const sql = postgres(url, { max, onnotice: () => {}, connect_timeout: 10, prepare: true });
+  const sql = postgres(url, {
+    max,
+    onnotice: () => {},
+    connect_timeout: 10,
+    prepare: true,
+    // postgres.js waits (0.5–1) × min(3^failures / 100, 20) s before reconnecting, failures counted
+    // pool-wide: a few seconds of outage (every refused query counts) leave the pool waiting up to
+    // 20 s after PostgreSQL is back. Capped at 1 s so service resumes within a second (decision 0004).
+    backoff: (failures: number) => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** failures, 1),
+  });
   let applied: string[];
   try {
     applied = await migrate(
