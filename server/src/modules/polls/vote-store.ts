@@ -14,10 +14,16 @@
  * directory's files (its `syncToFs` is a no-op, so electric-sql/pglite#1065 — `transaction()` not
  * awaiting a sync — does not apply). The record is in the OS page cache when we ack: it survives the
  * process being killed, not a machine crash (PGlite runs with fsync off; see ARCHITECTURE.md).
+ *
+ * The database down (docs/decisions/0004): a batch that fails for want of a connection, or does not
+ * commit within `writeTimeoutMs`, is answered `unavailable` at once — every vote in it, no vote
+ * acknowledged — and the clients re-send with the same clientMsgId. Nothing is held in memory; the
+ * next batch tries the database again, so service resumes by itself when it is back. A batch that
+ * timed out and commits late is counted then, and its votes' retries are acknowledged as duplicates.
  */
 import { type AnswerValue, AppError } from '@handsup/protocol';
 import type { AppDeps } from '../../http/context.ts';
-import { inTransaction, type Query } from './sql.ts';
+import { inTransaction, pgCode, type Query } from './sql.ts';
 
 export type PendingVote = {
   sessionId: string;
@@ -44,6 +50,22 @@ export type VoteStoreOptions = {
   maxBatch?: number;
   /** Called once per committed batch with the votes it wrote (before their callers are resolved). */
   onCommitted?: (written: PendingVote[]) => void;
+  /** A batch not committed within this time is answered `unavailable` (default 5000 ms). */
+  writeTimeoutMs?: number;
+};
+
+const unavailable = (): VoteOutcome => ({
+  ok: false,
+  error: new AppError('unavailable', 'Your answer could not be saved; please try again.'),
+});
+
+/**
+ * An error about this batch's data (a SQLSTATE outside connection, resources and shutdown classes), so
+ * its votes are worth writing one by one; anything else means the database itself is not answering.
+ */
+const isDataError = (e: unknown): boolean => {
+  const code = pgCode(e);
+  return code !== undefined && !/^(08|53|57|58)/.test(code);
 };
 
 const key = (v: PendingVote) => `${v.pollId}:${v.round}:${v.participantId}`;
@@ -127,28 +149,49 @@ export class VoteStore {
   }
 
   private async write(batch: Item[]): Promise<void> {
+    const tx = inTransaction(this.deps.database, (q) =>
+      writeBatch(
+        q,
+        batch.map((b) => b.vote),
+      ),
+    );
+    const timeoutMs = this.opts.writeTimeoutMs ?? 5000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const first = await Promise.race([
+      tx.then(
+        (outcomes) => ({ outcomes }),
+        (error: unknown) => ({ error }),
+      ),
+      new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
     let outcomes: VoteOutcome[];
-    try {
-      outcomes = await inTransaction(this.deps.database, (q) =>
-        writeBatch(
-          q,
-          batch.map((b) => b.vote),
-        ),
+    if (first === 'timeout') {
+      this.deps.log.error('vote write timed out', { votes: batch.length, timeoutMs });
+      // Still running: if it commits after all, count what it wrote (its callers were answered).
+      tx.then(
+        (late) => this.committed(batch, late),
+        () => {},
       );
-    } catch (e) {
-      if (batch.length > 1) {
+      outcomes = batch.map(unavailable);
+    } else if ('error' in first) {
+      if (batch.length > 1 && isDataError(first.error)) {
         // One bad vote (e.g. its participant was deleted) must not fail its neighbours: write alone.
         for (const item of batch) await this.write([item]);
         return;
       }
-      this.deps.log.error('vote write failed', { err: e as Error });
-      outcomes = [
-        {
-          ok: false,
-          error: new AppError('unavailable', 'Your answer could not be saved; please try again.'),
-        },
-      ];
+      this.deps.log.error('vote write failed', { err: first.error as Error, votes: batch.length });
+      outcomes = batch.map(unavailable);
+    } else {
+      outcomes = first.outcomes;
+      this.committed(batch, outcomes);
     }
+    for (const [i, item] of batch.entries()) item.resolve(outcomes[i]);
+  }
+
+  private committed(batch: Item[], outcomes: VoteOutcome[]): void {
     const written = batch.filter((_, i) => {
       const o = outcomes[i];
       return o.ok && o.written;
@@ -160,7 +203,6 @@ export class VoteStore {
         this.deps.log.error('onCommitted failed', { err: e as Error });
       }
     }
-    for (const [i, item] of batch.entries()) item.resolve(outcomes[i]);
   }
 }
 
