@@ -6,6 +6,7 @@
 import type { ConnectionRole, OutgoingMessage } from '@handsup/protocol';
 import { AppError } from '@handsup/protocol';
 import type { Principal, Role } from '../domain/access/principal.ts';
+import { messagesOut } from './metrics.ts';
 
 export type ConnState = {
   sessionId: string;
@@ -54,13 +55,17 @@ export const sendPrepared = (conn: Conn, body: Prepared): boolean => {
   return ok;
 };
 
-export const send = (conn: Conn, message: OutgoingMessage): boolean => sendPrepared(conn, prepare(message));
+export const send = (conn: Conn, message: OutgoingMessage): boolean => {
+  messagesOut.inc({ type: message.type });
+  return sendPrepared(conn, prepare(message));
+};
 
 export const sendError = (conn: Conn, error: AppError, clientMsgId?: string): boolean => {
   const m: Record<string, unknown> = { type: 'error', code: error.code, message: error.message };
   if (error.field) m.field = error.field;
   if (clientMsgId) m.clientMsgId = clientMsgId;
   if (error.retryAfterS !== undefined) m.retryAfterS = error.retryAfterS;
+  messagesOut.inc({ type: 'error' });
   return sendPrepared(conn, prepare(m));
 };
 

@@ -10,6 +10,7 @@ import { PRESENCE_HEARTBEAT_MS } from '../crossnode/index.ts';
 import type { PresenceEvent, SessionEvent, VotesEvent } from '../modules/polls/events.ts';
 import type { PendingVote } from '../modules/polls/vote-store.ts';
 import { type Conn, closeConn } from './connection.ts';
+import { openPolls, socketsByRole } from './metrics.ts';
 import { type RoomContext, SessionRoom } from './session-room.ts';
 
 /** An empty room is kept this long, so a reconnect storm does not reload the session each time. */
@@ -21,8 +22,25 @@ export class SessionHub {
   private readonly conns = new Set<Conn>();
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private unRevoked: (() => Promise<void>) | null = null;
+  /** Stops this hub's gauges (read at scrape time from its rooms and connections). */
+  private readonly untrack: (() => void)[] = [];
 
-  constructor(private readonly ctx: RoomContext) {}
+  constructor(private readonly ctx: RoomContext) {
+    const byRole = (role: string) => () => {
+      let n = 0;
+      for (const c of this.conns) if (c.state?.role === role) n++;
+      return n;
+    };
+    for (const role of ['teacher', 'student', 'presenter'])
+      this.untrack.push(socketsByRole.track(byRole(role), { role }));
+    this.untrack.push(
+      openPolls.track(() => {
+        let n = 0;
+        for (const room of this.rooms.values()) if (room.state?.openPoll) n++;
+        return n;
+      }),
+    );
+  }
 
   async start(): Promise<void> {
     const { crossNode, nodeId, log } = this.ctx.deps;
@@ -35,6 +53,7 @@ export class SessionHub {
   }
 
   async stop(): Promise<void> {
+    for (const u of this.untrack.splice(0)) u();
     if (this.heartbeat) clearInterval(this.heartbeat);
     await this.unRevoked?.().catch(() => {});
     for (const t of this.emptySince.values()) clearTimeout(t);

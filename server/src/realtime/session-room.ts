@@ -24,6 +24,7 @@ import { Coalescer } from './coalescer.ts';
 import { type Conn, type Prepared, prepare, send, sendPrepared } from './connection.ts';
 import * as frames from './frames.ts';
 import { type LiveState, loadAnswers, loadLiveState, loadVersion } from './live-state.ts';
+import { broadcastSeconds, messagesOut } from './metrics.ts';
 
 export type RoomContext = {
   deps: Pick<AppDeps, 'database' | 'crossNode' | 'clock' | 'log' | 'nodeId'>;
@@ -48,6 +49,8 @@ export class SessionRoom {
   private unsubscribe: (() => Promise<void>) | null = null;
   private disposed = false;
   private presence: Presence = { connected: 0, answered: 0, answeredParticipantIds: [] };
+  /** When the tally first changed since the last results frame (handsup_broadcast_seconds). */
+  private tallyChangedAt: number | null = null;
   readonly results = new Coalescer(1000 / RESULTS_MAX_PER_SECOND, () => this.broadcastResults());
   readonly presenceOut = new Coalescer(500, () => this.broadcastPresence());
   readonly ready: Promise<void>;
@@ -115,6 +118,7 @@ export class SessionRoom {
       cur.meta.set(r.p, { c: r.c, v: r.v });
     }
     this.buffer?.push({ pollId, round, records });
+    this.tallyChangedAt ??= performance.now();
     this.results.request();
     this.presenceOut.request();
   }
@@ -334,10 +338,16 @@ export class SessionRoom {
     for (const c of this.conns) {
       if (c.state?.role === 'teacher') {
         if (!teacher) continue;
-        t ??= prepare(teacher);
+        if (!t) {
+          t = prepare(teacher);
+          messagesOut.inc({ type: teacher.type });
+        }
         sendPrepared(c, t);
       } else if (student) {
-        st ??= prepare(student);
+        if (!st) {
+          st = prepare(student);
+          messagesOut.inc({ type: student.type });
+        }
         sendPrepared(c, st);
       }
     }
@@ -345,11 +355,14 @@ export class SessionRoom {
 
   private broadcastResults(): void {
     const cur = this.current;
+    const changedAt = this.tallyChangedAt;
+    this.tallyChangedAt = null;
     if (!cur || this.conns.size === 0) return;
     this.broadcast(
       frames.resultsUpdated('teacher', this.state, cur.poll, cur.tally),
       frames.resultsUpdated('student', this.state, cur.poll, cur.tally),
     );
+    if (changedAt !== null) broadcastSeconds.observe((performance.now() - changedAt) / 1000);
   }
 
   private async computePresence(): Promise<Presence> {
