@@ -22,6 +22,7 @@ import type { PollAccess, PollAction } from '../modules/polls/access.ts';
 import type { PollLifecycle } from '../modules/polls/lifecycle-service.ts';
 import { queryOf } from '../modules/polls/sql.ts';
 import { type Conn, type ConnState, closeConn, send, sendError, toAppError } from './connection.ts';
+import { messagesIn, voteAckSeconds, votesAccepted, votesRejected } from './metrics.ts';
 import type { SessionHub } from './session-hub.ts';
 
 export type HandlerContext = {
@@ -77,7 +78,12 @@ export class ConnectionHandler {
 
   constructor(private readonly ctx: HandlerContext) {}
 
-  opened(conn: Conn): void {
+  opened(conn: Conn, facts: { ip?: string; requestId?: string } = {}): void {
+    this.ctx.deps.log.info('connection opened', {
+      connectionId: conn.id,
+      transport: conn.transport,
+      ...facts,
+    });
     this.helloTimers.set(
       conn,
       setTimeout(() => {
@@ -86,7 +92,15 @@ export class ConnectionHandler {
     );
   }
 
-  closed(conn: Conn): void {
+  closed(conn: Conn, code?: number): void {
+    const st = conn.state;
+    this.ctx.deps.log.info('connection closed', {
+      connectionId: conn.id,
+      transport: conn.transport,
+      ...(code !== undefined ? { code } : {}),
+      ...(st ? { sessionId: st.sessionId, role: st.role } : {}),
+      ...(st?.participantId ? { participantId: st.participantId } : {}),
+    });
     const t = this.helloTimers.get(conn);
     if (t) clearTimeout(t);
     const e = this.expiryTimers.get(conn);
@@ -117,6 +131,7 @@ export class ConnectionHandler {
         1,
         Math.ceil((this.frameWindows.get(conn)!.resetAt - this.ctx.deps.clock.now()) / 1000),
       );
+      messagesIn.inc({ type: '(refused)' });
       if (flood === 'close')
         return closeConn(
           conn,
@@ -127,6 +142,7 @@ export class ConnectionHandler {
     }
     const parsed = parseClientMessage(raw);
     if (!parsed.ok) {
+      messagesIn.inc({ type: '(invalid)' });
       if (parsed.error.code === 'payload_too_large') closeConn(conn, parsed.error);
       else sendError(conn, parsed.error);
       return;
@@ -135,6 +151,7 @@ export class ConnectionHandler {
   }
 
   async message(conn: Conn, msg: ClientMessage): Promise<void> {
+    messagesIn.inc({ type: msg.type });
     const greeting = this.greeting.get(conn);
     if (greeting) await greeting;
     if (msg.type === 'hello') {
@@ -178,9 +195,21 @@ export class ConnectionHandler {
       if (state.participantId) welcome.participantId = state.participantId;
       send(conn, welcome as never);
       await room.sendSnapshot(conn);
+      this.ctx.deps.log.info('connection hello', {
+        connectionId: conn.id,
+        sessionId: state.sessionId,
+        role: state.role,
+        ...(state.participantId ? { participantId: state.participantId } : {}),
+      });
     } catch (e) {
       conn.state = null;
-      closeConn(conn, toAppError(e));
+      const err = toAppError(e);
+      this.ctx.deps.log.info('connection hello refused', {
+        connectionId: conn.id,
+        sessionId: msg.sessionId,
+        code: err.code,
+      });
+      closeConn(conn, err);
     }
   }
 
@@ -255,12 +284,20 @@ export class ConnectionHandler {
     const room = await this.ctx.hub.open(st.sessionId);
     switch (msg.type) {
       case 'vote.cast': {
+        const acked = voteAckSeconds.startTimer();
         const limited = st.participantId
           ? await enforceLimit(this.ctx.deps, 'votes', st.participantId).then(
               () => null,
               (e: unknown) => {
                 if (e instanceof AppError) return e;
-                throw e;
+                // The shared counter (Redis) is down: the vote is still made durable in the
+                // database, so count it unlimited rather than refuse every vote of the outage
+                // (the per-connection frame limit above still applies). docs/decisions/0004.
+                this.ctx.deps.log.warn('vote rate limit unavailable; vote let through', {
+                  err: e as Error,
+                  connectionId: conn.id,
+                });
+                return null;
               },
             )
           : null;
@@ -272,10 +309,16 @@ export class ConnectionHandler {
             message: limited.message,
           };
           if (limited.retryAfterS !== undefined) r.retryAfterS = limited.retryAfterS;
+          votesRejected.inc({ reason: limited.code });
           send(conn, r);
           return;
         }
-        send(conn, await room.castVote(conn, msg));
+        const reply = await room.castVote(conn, msg);
+        if (reply.type === 'vote.accepted') {
+          acked();
+          votesAccepted.inc();
+        } else votesRejected.inc({ reason: reply.code });
+        send(conn, reply);
         return;
       }
       case 'snapshot.request':

@@ -5,6 +5,7 @@
  */
 import { AppError, ERROR_CATALOG } from '@handsup/protocol';
 import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
+import { requestFacts } from '../http/context.ts';
 import type { Logger } from '../observability/logger.ts';
 
 export const MAX_FRAME_BYTES = 16 * 1024;
@@ -17,6 +18,8 @@ export const TRANSPORT_MAX_BYTES = 4 * MAX_FRAME_BYTES;
 export interface ConnectionData {
   connectionId: string;
   clientAddress: string;
+  /** The upgrade request's id (X-Request-Id), on the connection's log lines. */
+  requestId?: string;
   /** The next frame's sequence number: frames are numbered 0, 1, 2, … per connection. */
   seq: number;
   /** Filled in by the message handler once the hello is accepted. */
@@ -82,7 +85,13 @@ export function createGateway(log: Logger, handlers: RealtimeHandlers) {
     },
     upgrade(request: Request, server: Server<ConnectionData>, clientAddress: string): Response | undefined {
       const ok = server.upgrade(request, {
-        data: { connectionId: crypto.randomUUID(), clientAddress, seq: 0, state: {} },
+        data: {
+          connectionId: crypto.randomUUID(),
+          clientAddress,
+          requestId: requestFacts(request).requestId,
+          seq: 0,
+          state: {},
+        },
       });
       if (ok) return undefined;
       return Response.json(

@@ -30,7 +30,7 @@ const wrap = (ws: Socket): Conn => {
 };
 
 export const websocketHandlers = (handler: ConnectionHandler): RealtimeHandlers => ({
-  onOpen: (ws) => handler.opened(wrap(ws)),
+  onOpen: (ws) => handler.opened(wrap(ws), { ip: ws.data.clientAddress, requestId: ws.data.requestId }),
   onMessage: (ws, raw) => handler.text(wrap(ws), raw),
-  onClose: (ws) => handler.closed(wrap(ws)),
+  onClose: (ws, code) => handler.closed(wrap(ws), code),
 });
