@@ -8,6 +8,8 @@ export interface BenchArgs {
   nodes: number;
   baseline: boolean;
   options: number;
+  /** Cluster only: also run one node first and report throughput(N nodes) / throughput(1 node). */
+  scaling: boolean;
 }
 
 export function parseArgs(argv: string[]): BenchArgs {
@@ -33,5 +35,6 @@ export function parseArgs(argv: string[]): BenchArgs {
     nodes: num('nodes', mode === 'cluster' ? 2 : 1, 1, 8),
     baseline: !argv.includes('--no-baseline'),
     options: num('options', 4, 2, 20),
+    scaling: argv.includes('--scaling'),
   };
 }

@@ -27,35 +27,47 @@ async function measure(
   };
 }
 
-const handsup = await startHandsup(args.mode, args.nodes);
-let line: Record<string, unknown>;
-try {
-  const m = await measure(handsup, () =>
-    runHandsupClassroom(handsup.url, args.students, args.windowS, args.options),
-  );
-  const s = summarise(m.result.records, m.result.openStartedAt);
-  line = {
-    mode: args.mode,
-    nodes: args.nodes,
-    students: args.students,
-    connected: m.result.connected,
-    acked: s.acked,
-    errors: s.errors + (args.students - m.result.connected),
-    connect_s: Math.round(m.result.connectS * 10) / 10,
-    ack_p50_ms: s.ack_p50_ms,
-    ack_p99_ms: s.ack_p99_ms,
-    open_p50_ms: s.open_p50_ms,
-    open_p99_ms: s.open_p99_ms,
-    visible_p50_ms: s.visible_p50_ms,
-    visible_p99_ms: s.visible_p99_ms,
-    push_p50_ms: s.push_p50_ms,
-    push_p99_ms: s.push_p99_ms,
-    rest_p99_ms: restP99(m.result.restMs),
-    rss_mb: m.rssMb,
-    cpu_s: m.cpuS,
-  };
-} finally {
-  await handsup.stop();
+async function runHandsup(nodes: number): Promise<Record<string, unknown>> {
+  const handsup = await startHandsup(args.mode, nodes);
+  try {
+    const m = await measure(handsup, () =>
+      runHandsupClassroom(handsup.url, args.students, args.windowS, args.options),
+    );
+    const s = summarise(m.result.records, m.result.openStartedAt);
+    return {
+      mode: args.mode,
+      nodes,
+      students: args.students,
+      connected: m.result.connected,
+      acked: s.acked,
+      errors: s.errors + (args.students - m.result.connected),
+      connect_s: Math.round(m.result.connectS * 10) / 10,
+      ack_p50_ms: s.ack_p50_ms,
+      ack_p99_ms: s.ack_p99_ms,
+      open_p50_ms: s.open_p50_ms,
+      open_p99_ms: s.open_p99_ms,
+      visible_p50_ms: s.visible_p50_ms,
+      visible_p99_ms: s.visible_p99_ms,
+      push_p50_ms: s.push_p50_ms,
+      push_p99_ms: s.push_p99_ms,
+      rest_p99_ms: restP99(m.result.restMs),
+      rss_mb: m.rssMb,
+      cpu_s: m.cpuS,
+      throughput_per_s: s.throughput_per_s,
+    };
+  } finally {
+    await handsup.stop();
+  }
+}
+
+let oneNode: Record<string, unknown> | null = null;
+if (args.scaling && args.mode === 'cluster' && args.nodes > 1) oneNode = await runHandsup(1);
+const line = await runHandsup(args.nodes);
+if (oneNode) {
+  const a = line.throughput_per_s as number | null;
+  const b = oneNode.throughput_per_s as number | null;
+  line.throughput_1_node_per_s = b;
+  line.scaling_ratio = a && b ? Math.round((a / b) * 100) / 100 : null;
 }
 
 if (args.baseline) {

@@ -67,8 +67,13 @@ export function summarise(records: StudentRecord[], openStartedAt: number | null
       : records.filter((r) => r.openedAt !== null).map((r) => r.openedAt! - openStartedAt);
   const visible = visibleLatencies(records);
   const push = records.flatMap((r) => r.push);
+  const sends = records.filter((r) => r.sentAt !== null).map((r) => r.sentAt!);
+  const ackTimes = records.filter((r) => r.ackAt !== null).map((r) => r.ackAt!);
+  const spanS = ackTimes.length ? (Math.max(...ackTimes) - Math.min(...sends)) / 1000 : 0;
   return {
     acked: acks.length,
+    /** Acknowledged answers per second, from the first answer sent to the last acknowledgement. */
+    throughput_per_s: spanS > 0 ? Math.round(acks.length / spanS) : null,
     errors: records.reduce((n, r) => n + r.errors, 0),
     ack_p50_ms: round1(percentile(acks, 50)),
     ack_p99_ms: round1(percentile(acks, 99)),

@@ -76,9 +76,10 @@ export async function startNginx(opts: {
     join(dir, 'nginx.conf'),
     `daemon off;
 worker_processes 1;
+worker_rlimit_nofile 19000;
 pid ${dir}/nginx.pid;
 error_log stderr warn;
-events { worker_connections 4096; }
+events { worker_connections 18000; }
 http {
   client_body_temp_path ${dir}/tmp/body;
   proxy_temp_path ${dir}/tmp/proxy;
