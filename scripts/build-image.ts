@@ -181,10 +181,13 @@ export function buildImage(
       const dest = paths.pop()!;
       const intoDir = dest.endsWith('/') || paths.length > 1;
       for (const src of paths) {
-        const target = intoDir ? at(stage, posix.join(dest, posix.basename(src))) : at(stage, dest);
-        if (from) {
-          const source = stages.find((s) => s.name === from);
-          if (!source) throw new Error(`COPY --from=${from}: no such stage`);
+        const source = from ? stages.find((s) => s.name === from) : null;
+        if (from && !source) throw new Error(`COPY --from=${from}: no such stage`);
+        const srcAbs = join(source ? source.root : context, src);
+        // As in Docker: a folder's contents go into the destination; a file goes into it by name.
+        const isDir = existsSync(srcAbs) && statSync(srcAbs).isDirectory();
+        const target = intoDir && !isDir ? at(stage, posix.join(dest, posix.basename(src))) : at(stage, dest);
+        if (source) {
           const abs = join(source.root, src);
           if (!existsSync(abs)) throw new Error(`COPY --from=${from} ${src}: missing in that stage`);
           linkCopy(abs, target);
