@@ -120,7 +120,7 @@ if (!only || only === 'unit' || only === 'e2e') {
 if (!only || only === 'unit') {
   await step(
     'bun test (unit + integration)',
-    [bun, 'test', '--timeout', '120000', 'protocol', 'server', 'lti', 'web/src', 'bench'],
+    [bun, 'test', '--timeout', '120000', './protocol', './server', './lti', './web/src', './bench'],
     { count: 'bun' },
   );
 }
