@@ -17,13 +17,16 @@ async function measure(
 ) {
   const samplers = target.pids.map((pid) => sampleRss(pid));
   const cpuBefore = target.pids.map((pid) => processUsage(pid)?.cpuS ?? 0);
+  const own = process.cpuUsage();
   const result = await run();
+  const ownUsed = process.cpuUsage(own);
   const cpuAfter = target.pids.map((pid) => processUsage(pid)?.cpuS ?? 0);
   const rss = samplers.map((s) => s.stop());
   return {
     result,
     rssMb: Math.round(Math.max(...rss)),
     cpuS: Math.round(cpuAfter.reduce((a, c, i) => a + c - cpuBefore[i], 0) * 100) / 100,
+    loadgenCpuS: Math.round((ownUsed.user + ownUsed.system) / 1e4) / 100,
   };
 }
 
@@ -53,6 +56,7 @@ async function runHandsup(nodes: number): Promise<Record<string, unknown>> {
       rest_p99_ms: restP99(m.result.restMs),
       rss_mb: m.rssMb,
       cpu_s: m.cpuS,
+      loadgen_cpu_s: m.loadgenCpuS,
       throughput_per_s: s.throughput_per_s,
     };
   } finally {

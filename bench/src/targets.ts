@@ -52,7 +52,8 @@ async function waitFor(url: string, proc: { exitCode: number | null }, ms = 60_0
 
 async function startHandsupNode(env: Record<string, string>) {
   const port = await freePort();
-  const proc = Bun.spawn(['bun', join(ROOT, 'server', 'src', 'main.ts')], {
+  const flags = (process.env.BENCH_BUN_FLAGS ?? '').split(' ').filter(Boolean);
+  const proc = Bun.spawn(['bun', ...flags, join(ROOT, 'server', 'src', 'main.ts')], {
     env: { ...process.env, ...BENCH_SERVER_ENV, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdout: 'ignore',
     stderr: 'inherit',

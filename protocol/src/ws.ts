@@ -216,6 +216,8 @@ export const ResultsUpdatedMessage = strictObject({
   round: Type.Integer({ minimum: 1 }),
   results: ResultsView,
   answeredCount: Type.Integer({ minimum: 0 }),
+  /** The server clock when the frame left (push latency, clock offset). */
+  now: EpochMs,
 });
 /** The teacher released (or withdrew) results and/or the correct answer. */
 export const ResultsReleasedMessage = strictObject({

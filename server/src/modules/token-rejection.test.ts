@@ -15,6 +15,7 @@ import { pollEngineFor } from './polls/index.ts';
 import { openDatabase } from '../storage/database.ts';
 import { accessKit } from './auth/kit.ts';
 import { jwtKeys } from './auth/keys.ts';
+import { hashToken } from './auth/secrets.ts';
 import { toolJwksOf } from './lti/launch-harness.ts';
 import { createTestApp, ORIGIN, PASSWORD, type TestApp } from './testing/test-app.ts';
 
@@ -178,8 +179,9 @@ describe('opaque tokens', () => {
     expect(await refusal(p.participantToken.slice(0, -3), a.id)).toBe('unauthenticated');
     expect(await refusal(`${p.participantToken}x`, a.id)).toBe('unauthenticated');
     expect(await refusal(p.participantToken, b.id)).toBe('forbidden');
-    // Kicked, and the token not cached yet: the database says so.
+    // Kicked, and the token no longer cached (join caches it for a minute): the database says so.
     const q = await join(a.joinCode, 'Kim');
+    await t.deps.crossNode.cache.delete(`participant-token:${hashToken(q.participantToken)}`);
     await t.deps.database.query('UPDATE participants SET kicked_at = now() WHERE id = $1', [q.participantId]);
     expect(await refusal(q.participantToken, a.id)).toBe('kicked');
     // Kicked while its token is cached on this node: the revocation says so.

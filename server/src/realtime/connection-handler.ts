@@ -223,12 +223,9 @@ export class ConnectionHandler {
     const sessionRole = await access.sessionAccess.roleInSession(principal, sessionId);
     if (sessionRole === null)
       throw new AppError('session_unavailable', 'No such session, or no access to it.');
-    const q = queryOf(this.ctx.deps.database);
-    const [session] = await q<{ status: string }>(
-      'SELECT status FROM sessions WHERE id = $1 AND deleted_at IS NULL',
-      [sessionId],
-    );
-    if (!session) throw new AppError('session_unavailable', 'No such session.');
+    // The room holds the session's live state (kept current by the bus, re-read when stale), so a
+    // class connecting at once costs no database read per hello. Throws when the session is gone.
+    const session = (await this.ctx.hub.open(sessionId)).state.session;
     const base = {
       sessionId,
       principal,
@@ -243,16 +240,21 @@ export class ConnectionHandler {
     if (session.status === 'archived') throw new AppError('session_archived', 'This session is archived.');
     if (session.status !== 'live')
       throw new AppError('session_not_live', 'This session is not live right now.');
+    const q = queryOf(this.ctx.deps.database);
+    // A participant token read from the database or issued by join carries the name, and the
+    // authenticator has refused it if it was kicked (kicked_at, or the revocation a kick spreads).
     const [participant] =
-      principal.kind === 'participant'
-        ? await q<{ id: string; display_name: string; kicked: boolean }>(
-            'SELECT id, display_name, kicked_at IS NOT NULL AS kicked FROM participants WHERE id = $1 AND session_id = $2',
-            [principal.participantId, sessionId],
-          )
-        : await q<{ id: string; display_name: string; kicked: boolean }>(
-            'SELECT id, display_name, kicked_at IS NOT NULL AS kicked FROM participants WHERE user_id = $1 AND session_id = $2',
-            [principal.userId, sessionId],
-          );
+      principal.kind === 'participant' && principal.displayName !== undefined
+        ? [{ id: principal.participantId, display_name: principal.displayName, kicked: false }]
+        : principal.kind === 'participant'
+          ? await q<{ id: string; display_name: string; kicked: boolean }>(
+              'SELECT id, display_name, kicked_at IS NOT NULL AS kicked FROM participants WHERE id = $1 AND session_id = $2',
+              [principal.participantId, sessionId],
+            )
+          : await q<{ id: string; display_name: string; kicked: boolean }>(
+              'SELECT id, display_name, kicked_at IS NOT NULL AS kicked FROM participants WHERE user_id = $1 AND session_id = $2',
+              [principal.userId, sessionId],
+            );
     if (!participant) throw new AppError('forbidden', 'Join the session first.');
     if (participant.kicked) throw new AppError('kicked', 'You were removed from this session.');
     return {

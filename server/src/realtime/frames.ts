@@ -68,6 +68,7 @@ export const resultsUpdated = (
   state: LiveState,
   poll: Poll,
   tally: PollTally,
+  now: number,
 ): OutgoingMessage<'results.updated'> | null => {
   const results = resultsFor(audience, state, poll, tally);
   if (!results) return null;
@@ -78,6 +79,7 @@ export const resultsUpdated = (
     round: poll.round,
     results,
     answeredCount: tally.answeredCount,
+    now,
   };
 };
 

@@ -21,10 +21,11 @@ import type { PollLifecycle } from '../modules/polls/lifecycle-service.ts';
 import { pollFromJson } from '../modules/polls/poll-rows.ts';
 import type { VoteStore } from '../modules/polls/vote-store.ts';
 import { Coalescer } from './coalescer.ts';
-import { type Conn, type Prepared, prepare, send, sendPrepared } from './connection.ts';
+import { type Conn, send } from './connection.ts';
+import { Fanout } from './fanout.ts';
 import * as frames from './frames.ts';
 import { type LiveState, loadAnswers, loadLiveState, loadVersion } from './live-state.ts';
-import { broadcastSeconds, messagesOut } from './metrics.ts';
+import { broadcastSeconds } from './metrics.ts';
 
 export type RoomContext = {
   deps: Pick<AppDeps, 'database' | 'crossNode' | 'clock' | 'log' | 'nodeId'>;
@@ -53,6 +54,10 @@ export class SessionRoom {
   private tallyChangedAt: number | null = null;
   readonly results = new Coalescer(1000 / RESULTS_MAX_PER_SECOND, () => this.broadcastResults());
   readonly presenceOut = new Coalescer(500, () => this.broadcastPresence());
+  private readonly fanout = new Fanout(
+    () => this.conns,
+    () => this.now,
+  );
   readonly ready: Promise<void>;
 
   constructor(
@@ -223,8 +228,9 @@ export class SessionRoom {
           version: e.version,
           sessionId: this.sessionId,
         };
-        this.broadcast(ended, ended);
-        for (const c of [...this.conns]) c.end(ERROR_CATALOG.session_ended.close, 'session_ended');
+        this.broadcast(ended, ended, () => {
+          for (const c of [...this.conns]) c.end(ERROR_CATALOG.session_ended.close, 'session_ended');
+        });
         break;
       }
     }
@@ -331,26 +337,12 @@ export class SessionRoom {
 
   // ---- frames -------------------------------------------------------------------------------------
 
-  /** One message per audience, serialised once; `student` null means students get nothing. */
-  broadcast(teacher: OutgoingMessage | null, student: OutgoingMessage | null): void {
-    let t: Prepared | null = null;
-    let st: Prepared | null = null;
-    for (const c of this.conns) {
-      if (c.state?.role === 'teacher') {
-        if (!teacher) continue;
-        if (!t) {
-          t = prepare(teacher);
-          messagesOut.inc({ type: teacher.type });
-        }
-        sendPrepared(c, t);
-      } else if (student) {
-        if (!st) {
-          st = prepare(student);
-          messagesOut.inc({ type: student.type });
-        }
-        sendPrepared(c, st);
-      }
-    }
+  /**
+   * One message per audience, serialised once per chunk of connections (fanout.ts); `student` null
+   * means students get nothing. `done` runs after the last connection was written to.
+   */
+  broadcast(teacher: OutgoingMessage | null, student: OutgoingMessage | null, done?: () => void): void {
+    this.fanout.broadcast(teacher, student, done);
   }
 
   private broadcastResults(): void {
@@ -359,8 +351,8 @@ export class SessionRoom {
     this.tallyChangedAt = null;
     if (!cur || this.conns.size === 0) return;
     this.broadcast(
-      frames.resultsUpdated('teacher', this.state, cur.poll, cur.tally),
-      frames.resultsUpdated('student', this.state, cur.poll, cur.tally),
+      frames.resultsUpdated('teacher', this.state, cur.poll, cur.tally, this.now),
+      frames.resultsUpdated('student', this.state, cur.poll, cur.tally, this.now),
     );
     if (changedAt !== null) broadcastSeconds.observe((performance.now() - changedAt) / 1000);
   }
@@ -464,6 +456,7 @@ export class SessionRoom {
     this.disposed = true;
     this.results.stop();
     this.presenceOut.stop();
+    this.fanout.stop();
     if (this.deadline) clearTimeout(this.deadline);
     if (this.maintenance) clearInterval(this.maintenance);
     void this.unsubscribe?.().catch(() => {});

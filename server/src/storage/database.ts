@@ -16,12 +16,19 @@ import * as schema from './schema.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type StorageKind = 'pglite' | 'postgres';
+/** A raw parameterised query ($1, $2, …) returning rows. */
+export type RawQuery = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
 
 export interface Database {
   kind: StorageKind;
   db: Db;
   /** A raw parameterised query ($1, $2, …) for the few statements drizzle does not express well. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Runs `fn` in one transaction on the driver itself (no ORM layer: the vote path's group commit and
+   * the realtime reads go through here); commits when it resolves, rolls back when it throws.
+   */
+  transaction<T>(fn: (query: RawQuery) => Promise<T>): Promise<T>;
   /** Resolves when the database answers; rejects (within `timeoutMs`) otherwise. */
   ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -89,6 +96,10 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
     dumpDataDir: () => pg.dumpDataDir('none'),
     applied,
     query: async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params)).rows,
+    transaction: <T>(fn: (query: RawQuery) => Promise<T>) =>
+      pg.transaction((tx) =>
+        fn(async <R>(text: string, params?: unknown[]) => (await tx.query<R>(text, params)).rows),
+      ),
     ping: async (timeoutMs = 2000) => {
       await withTimeout(pg.query('SELECT 1'), timeoutMs, 'the embedded database');
     },
@@ -152,6 +163,13 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     applied,
     query: async <T>(text: string, params?: unknown[]) =>
       (await sql.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[])) as unknown as T[],
+    transaction: <T>(fn: (query: RawQuery) => Promise<T>) =>
+      sql.begin((tx) =>
+        fn(
+          async <R>(text: string, params?: unknown[]) =>
+            (await tx.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[])) as unknown as R[],
+        ),
+      ) as Promise<T>,
     ping: async (timeoutMs = 2000) => {
       await withTimeout(sql`SELECT 1`, timeoutMs, 'PostgreSQL');
     },

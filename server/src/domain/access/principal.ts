@@ -9,7 +9,14 @@ export type Principal =
   /** A signed-in account: local password (access JWT) or LTI launch (app-session JWT). */
   | { kind: 'user'; userId: string; isAdmin: boolean; via: 'password' | 'lti'; tokenId?: string }
   /** A participant of one session, identified by the participant token the browser keeps. */
-  | { kind: 'participant'; participantId: string; sessionId: string; userId: string | null };
+  | {
+      kind: 'participant';
+      participantId: string;
+      sessionId: string;
+      userId: string | null;
+      /** The name the participant joined with, when the authenticator read it ('' when anonymous). */
+      displayName?: string;
+    };
 
 /** Turns a bearer credential (JWT or participant token) into a Principal, or throws AppError. */
 export interface Authenticator {

@@ -26,6 +26,23 @@ export const revocationIds = {
   participant: (participantId: string) => `participant:${participantId}`,
 };
 
+type ParticipantPrincipal = Extract<Principal, { kind: 'participant' }>;
+
+const participantTokenCacheKey = (tokenHash: string) => `participant-token:${tokenHash}`;
+
+/**
+ * Remembers a participant token just issued (join), so the hello that follows within seconds — a
+ * whole class at once — is answered from the cache instead of the database. A kick is a revocation
+ * (`participant:{id}`, checked on every use) as well as `kicked_at`, so a cached token is still refused.
+ */
+export async function rememberParticipantToken(
+  deps: Pick<AppDeps, 'crossNode'>,
+  token: string,
+  principal: ParticipantPrincipal,
+): Promise<void> {
+  await deps.crossNode.cache.set(participantTokenCacheKey(hashToken(token)), principal, PARTICIPANT_CACHE_MS);
+}
+
 export interface IssuedAccessToken {
   accessToken: string;
   expiresAt: number;
@@ -54,14 +71,15 @@ export function createAuthenticator(deps: AppDeps): AccountAuthenticator {
 
   async function participantPrincipal(token: string): Promise<Principal> {
     const hash = hashToken(token);
-    const key = `participant-token:${hash}`;
-    let p = await crossNode.cache.get<Extract<Principal, { kind: 'participant' }>>(key);
+    const key = participantTokenCacheKey(hash);
+    let p = await crossNode.cache.get<ParticipantPrincipal>(key);
     if (!p) {
       const [row] = await database.db
         .select({
           id: participants.id,
           sessionId: participants.sessionId,
           userId: participants.userId,
+          displayName: participants.displayName,
           kickedAt: participants.kickedAt,
         })
         .from(participants)
@@ -70,7 +88,13 @@ export function createAuthenticator(deps: AppDeps): AccountAuthenticator {
         .limit(1);
       if (!row) throw new AppError('unauthenticated', 'The participant token is not valid.');
       if (row.kickedAt) throw new AppError('kicked', 'You were removed from this session.');
-      p = { kind: 'participant', participantId: row.id, sessionId: row.sessionId, userId: row.userId };
+      p = {
+        kind: 'participant',
+        participantId: row.id,
+        sessionId: row.sessionId,
+        userId: row.userId,
+        displayName: row.displayName,
+      };
       await crossNode.cache.set(key, p, PARTICIPANT_CACHE_MS);
     }
     if (await crossNode.revocations.isRevoked(revocationIds.participant(p.participantId))) {

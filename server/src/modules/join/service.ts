@@ -12,7 +12,7 @@ import { normalizeJoinCode } from '../../domain/access/join-code.ts';
 import type { Principal } from '../../domain/access/principal.ts';
 import type { AppDeps } from '../../http/context.ts';
 import { enforceLimit, limitKey } from '../../http/rate-limit.ts';
-import { PARTICIPANT_TOKEN_PREFIX } from '../auth/authenticator.ts';
+import { PARTICIPANT_TOKEN_PREFIX, rememberParticipantToken } from '../auth/authenticator.ts';
 import { jwtKeys } from '../auth/keys.ts';
 import { accessKit } from '../auth/kit.ts';
 import { derivedToken, hashToken, randomToken } from '../auth/secrets.ts';
@@ -110,9 +110,10 @@ export function createJoinService(deps: AppDeps) {
           [caller.userId],
         );
         const name = s.anonymity === 'anonymous' ? '' : (displayName ?? user?.display_name ?? '').trim();
-        const [p] = await database.query<{ id: string }>(
+        const [p] = await database.query<{ id: string; display_name: string; kicked: boolean }>(
           `INSERT INTO participants (session_id, user_id, display_name, token_hash) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (session_id, user_id) WHERE user_id IS NOT NULL DO UPDATE SET last_seen_at = now() RETURNING id`,
+           ON CONFLICT (session_id, user_id) WHERE user_id IS NOT NULL DO UPDATE SET last_seen_at = now()
+           RETURNING id, display_name, kicked_at IS NOT NULL AS kicked`,
           [row.id, caller.userId, name, hashToken(randomToken(PARTICIPANT_TOKEN_PREFIX))],
         );
         // An account's participant token is derived, so a second tab or device gets the same one.
@@ -125,6 +126,16 @@ export function createJoinService(deps: AppDeps) {
           p.id,
           hashToken(token),
         ]);
+        // A removed participant's token is left to the database check (and its refusal) on use.
+        if (!p.kicked) {
+          await rememberParticipantToken(deps, token, {
+            kind: 'participant',
+            participantId: p.id,
+            sessionId: row.id,
+            userId: caller.userId,
+            displayName: p.display_name,
+          });
+        }
         await audit.record({
           action: 'participant.joined',
           actor: caller,
@@ -146,10 +157,18 @@ export function createJoinService(deps: AppDeps) {
         });
       }
       const token = randomToken(PARTICIPANT_TOKEN_PREFIX);
+      const name = s.anonymity === 'anonymous' ? '' : displayName!.trim();
       const [p] = await database.query<{ id: string }>(
         'INSERT INTO participants (session_id, display_name, token_hash) VALUES ($1, $2, $3) RETURNING id',
-        [row.id, s.anonymity === 'anonymous' ? '' : displayName!.trim(), hashToken(token)],
+        [row.id, name, hashToken(token)],
       );
+      await rememberParticipantToken(deps, token, {
+        kind: 'participant',
+        participantId: p.id,
+        sessionId: row.id,
+        userId: null,
+        displayName: name,
+      });
       return { participantToken: token, participantId: p.id, session: s };
     },
   };

@@ -22,6 +22,7 @@ const results = (seq: number, version: number) =>
     pollId: PID,
     round: 1,
     answeredCount: 0,
+    now: 1,
     results: { type: 'true_false', total: 0, options: [] },
   }) as ServerMessage;
 const pong = (seq: number) => ({ type: 'pong', seq, now: 1 }) as ServerMessage;

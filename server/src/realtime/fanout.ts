@@ -1,0 +1,100 @@
+/**
+ * Delivers a room's broadcasts to its connections in order, a chunk of sockets at a time.
+ *
+ * A socket write costs a few microseconds (a system call each), so one frame to 5,000 students holds
+ * the event loop for tens of milliseconds; votes arriving meanwhile would wait for it, and their
+ * acknowledgements with them. Past CHUNK connections a broadcast is therefore cut into chunks with the
+ * event loop let through between them (`setImmediate`: I/O first). Broadcasts queue behind each
+ * other, so every connection still receives frames in the order they were broadcast; a room of at
+ * most CHUNK connections is served at once, synchronously, as before.
+ *
+ * Frames carrying the server clock (`now`) are stamped per chunk, so `now` is the time the frame left
+ * (clients derive their clock offset, and with it every countdown, from it).
+ */
+import type { OutgoingMessage } from '@handsup/protocol';
+import { type Conn, prepare, sendPrepared } from './connection.ts';
+import { messagesOut } from './metrics.ts';
+
+/** Connections served per turn of the event loop (about 2 ms of socket writes). */
+export const FANOUT_CHUNK = 256;
+
+type Job = {
+  teacher: OutgoingMessage | null;
+  student: OutgoingMessage | null;
+  conns: Conn[];
+  next: number;
+  /** Runs once every connection of the job was written to (e.g. close them after `session.ended`). */
+  done?: () => void;
+};
+
+export class Fanout {
+  private readonly queue: Job[] = [];
+  private scheduled = false;
+  private stopped = false;
+
+  constructor(
+    private readonly members: () => Set<Conn>,
+    private readonly now: () => number,
+    private readonly chunk = FANOUT_CHUNK,
+  ) {}
+
+  /** Queues one message per audience; `student` null means students get nothing. */
+  broadcast(teacher: OutgoingMessage | null, student: OutgoingMessage | null, done?: () => void): void {
+    if (teacher) messagesOut.inc({ type: teacher.type });
+    if (student) messagesOut.inc({ type: student.type });
+    this.queue.push({ teacher, student, conns: [...this.members()], next: 0, done });
+    if (!this.scheduled) this.drain();
+  }
+
+  /** True while broadcasts are still being written. */
+  get busy(): boolean {
+    return this.queue.length > 0;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.queue.length = 0;
+  }
+
+  private drain(): void {
+    this.scheduled = false;
+    let budget = this.chunk;
+    while (this.queue.length && budget > 0 && !this.stopped) {
+      const job = this.queue[0];
+      const end = Math.min(job.conns.length, job.next + budget);
+      budget -= end - job.next;
+      this.write(job, end);
+      if (job.next >= job.conns.length) {
+        this.queue.shift();
+        job.done?.();
+      }
+    }
+    if (this.queue.length && !this.stopped) {
+      this.scheduled = true;
+      setImmediate(() => this.drain());
+    }
+  }
+
+  private write(job: Job, end: number): void {
+    const members = this.members();
+    let t: string | null = null;
+    let s: string | null = null;
+    for (; job.next < end; job.next++) {
+      const c = job.conns[job.next];
+      if (!members.has(c)) continue; // left since the broadcast was queued
+      if (c.state?.role === 'teacher') {
+        if (!job.teacher) continue;
+        t ??= this.stamp(job.teacher);
+        sendPrepared(c, t);
+      } else if (job.student) {
+        s ??= this.stamp(job.student);
+        sendPrepared(c, s);
+      }
+    }
+  }
+
+  private stamp(message: OutgoingMessage): string {
+    if ('now' in message) (message as { now: number }).now = this.now();
+    return prepare(message);
+  }
+}
