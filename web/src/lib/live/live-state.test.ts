@@ -84,12 +84,32 @@ describe('live state', () => {
   test('results for another poll or an older round are ignored', () => {
     let s = run([snapshot()]);
     s = run(
-      [{ type: 'results.updated', version: 3, pollId: P2, round: 1, results: tally(9), answeredCount: 9, now: 1 }],
+      [
+        {
+          type: 'results.updated',
+          version: 3,
+          pollId: P2,
+          round: 1,
+          results: tally(9),
+          answeredCount: 9,
+          now: 1,
+        },
+      ],
       s,
     );
     expect(s.results).toBeNull();
     s = run(
-      [{ type: 'results.updated', version: 4, pollId: P1, round: 1, results: tally(2), answeredCount: 2, now: 1 }],
+      [
+        {
+          type: 'results.updated',
+          version: 4,
+          pollId: P1,
+          round: 1,
+          results: tally(2),
+          answeredCount: 2,
+          now: 1,
+        },
+      ],
       s,
     );
     expect(s.answeredCount).toBe(2);
