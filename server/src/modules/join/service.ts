@@ -16,12 +16,17 @@ import { PARTICIPANT_TOKEN_PREFIX, rememberParticipantToken } from '../auth/auth
 import { jwtKeys } from '../auth/keys.ts';
 import { accessKit } from '../auth/kit.ts';
 import { derivedToken, hashToken, randomToken } from '../auth/secrets.ts';
+import { onSessionLifecycle } from '../sessions/lifecycle.ts';
 import { type SessionRow, settingsOf } from '../sessions/views.ts';
+import { ParticipantInserts } from './participant-inserts.ts';
 
 interface Ctx {
   ip: string;
   requestId: string;
 }
+
+const LIVE_CODE_CACHE_MS = 1000;
+const LIVE_CODE_CACHE_MAX = 10_000;
 
 const unavailable = () => new AppError('session_unavailable', 'There is no live session with this code.');
 
@@ -51,12 +56,31 @@ export function createJoinService(deps: AppDeps) {
     throw unavailable();
   }
 
+  const inserts = new ParticipantInserts(database);
+  /**
+   * Live sessions by join code, for a second: a class joining at once reads the session once, not once
+   * per student. Only live sessions are kept, and a stop, archive or delete on this node drops the
+   * entry at once; another node's change is seen within the second — and the hello that follows a
+   * join is checked against the room's state anyway, so a stopped session admits no one.
+   */
+  const liveByCode = new Map<string, { row: SessionRow; until: number }>();
+  onSessionLifecycle(deps, (e) => {
+    for (const [code, v] of liveByCode) if (v.row.id === e.sessionId) liveByCode.delete(code);
+  });
+
   async function find(code: string): Promise<SessionRow | undefined> {
+    const normalized = normalizeJoinCode(code);
+    const hit = liveByCode.get(normalized);
+    if (hit && hit.until > clock.now()) return hit.row;
     const [row] = await database.query<SessionRow>(
       `SELECT id, title, course_id, owner_id, join_code, status, settings, created_at, updated_at, deleted_at
        FROM sessions WHERE join_code = $1 AND status <> 'archived' AND deleted_at IS NULL`,
-      [normalizeJoinCode(code)],
+      [normalized],
     );
+    if (row?.status === 'live') {
+      if (liveByCode.size >= LIVE_CODE_CACHE_MAX) liveByCode.clear();
+      liveByCode.set(normalized, { row, until: clock.now() + LIVE_CODE_CACHE_MS });
+    } else liveByCode.delete(normalized);
     return row;
   }
 
@@ -158,18 +182,15 @@ export function createJoinService(deps: AppDeps) {
       }
       const token = randomToken(PARTICIPANT_TOKEN_PREFIX);
       const name = s.anonymity === 'anonymous' ? '' : displayName!.trim();
-      const [p] = await database.query<{ id: string }>(
-        'INSERT INTO participants (session_id, display_name, token_hash) VALUES ($1, $2, $3) RETURNING id',
-        [row.id, name, hashToken(token)],
-      );
+      const participantId = await inserts.insert(row.id, name, hashToken(token));
       await rememberParticipantToken(deps, token, {
         kind: 'participant',
-        participantId: p.id,
+        participantId,
         sessionId: row.id,
         userId: null,
         displayName: name,
       });
-      return { participantToken: token, participantId: p.id, session: s };
+      return { participantToken: token, participantId, session: s };
     },
   };
 }
