@@ -52,6 +52,26 @@ export interface Cache {
   delete(key: string): Promise<void>;
 }
 
+/**
+ * Running results of a poll round, as the tally needs them: one entry per participant (the JSON of its
+ * answer), so a node that comes to a round — a restart, a new node, a periodic recount — rebuilds its
+ * tally without reading the database. The database stays the truth: a round counts as cached only once
+ * a node has seeded it from the database; every committed vote batch is then added by the node that
+ * wrote it. Names are built by the caller (`answers:{pollId}:{round}`).
+ */
+export interface AnswerCache {
+  /** Adds or replaces entries (a committed vote batch) and refreshes the TTL. */
+  put(key: string, entries: Record<string, string>, ttlMs: number): Promise<void>;
+  /**
+   * Marks the key as complete with what the database held: entries it lacks are added, entries it has
+   * are kept (they were written after that read, so they are newer). Atomic.
+   */
+  seed(key: string, entries: Record<string, string>, ttlMs: number): Promise<void>;
+  /** Every entry of a seeded key; `undefined` when the key is absent, expired or was never seeded. */
+  read(key: string): Promise<Record<string, string> | undefined>;
+  delete(key: string): Promise<void>;
+}
+
 export interface RateLimitResult {
   allowed: boolean;
   /** Hits still allowed in the current window after this one. */
@@ -92,6 +112,7 @@ export interface CrossNode {
   bus: EventBus;
   presence: Presence;
   cache: Cache;
+  answers: AnswerCache;
   rateLimiter: RateLimiter;
   revocations: Revocations;
   counters: Counters;

@@ -7,7 +7,14 @@
  */
 import { AppError, ERROR_CATALOG, topics } from '@handsup/protocol';
 import { PRESENCE_HEARTBEAT_MS } from '../crossnode/index.ts';
-import type { PresenceEvent, SessionEvent, VotesEvent } from '../modules/polls/events.ts';
+import {
+  ANSWERS_CACHE_TTL_MS,
+  answersCacheKey,
+  encodeAnswer,
+  type PresenceEvent,
+  type SessionEvent,
+  type VotesEvent,
+} from '../modules/polls/events.ts';
 import type { PendingVote } from '../modules/polls/vote-store.ts';
 import { type Conn, closeConn } from './connection.ts';
 import { openPolls, socketsByRole } from './metrics.ts';
@@ -151,6 +158,16 @@ export class SessionHub {
       const { sessionId, pollId, round } = g[0];
       const answers = g.map((v) => ({ p: v.participantId, v: v.value, c: v.clientMsgId, n: v.name }));
       this.rooms.get(sessionId)?.applyVotes(pollId, round, answers);
+      // Into the running-results cache before the event, so a node that reads it after the event has it.
+      const entries: Record<string, string> = {};
+      const t = this.ctx.deps.clock.now();
+      for (const a of answers) entries[a.p] = encodeAnswer(a, t);
+      this.ctx.deps.crossNode.answers
+        .put(answersCacheKey(pollId, round), entries, ANSWERS_CACHE_TTL_MS)
+        .catch((e) => {
+          this.ctx.deps.log.warn('answers cache write failed', { err: e as Error });
+          this.rooms.get(sessionId)?.answers.failed();
+        });
       const event: VotesEvent & { origin: string } = {
         kind: 'votes',
         sessionId,

@@ -2,9 +2,12 @@
  * One session as seen by this node: its live state, the tally of the poll on screen, and the local
  * connections. It applies bus events (dropping any older than its state version), turns them into
  * frames per audience, and coalesces results and presence frames. The tally is exact: it holds one
- * entry per participant (an answer change moves it), is rebuilt from the database when a poll or
- * round comes on screen and every few seconds while a poll is open (so an event the bus dropped is
- * repaired), and vote events arriving during a rebuild are replayed onto it.
+ * entry per participant (an answer change moves it), is rebuilt when a poll or round comes on screen —
+ * from the running-results cache (crossNode.answers) when it holds the round, else from the database,
+ * which then seeds the cache — and vote events arriving during a rebuild are replayed onto it. Over
+ * Redis, whose pub/sub may drop an event, an open poll's tally is also rebuilt every maintenance pass
+ * (from the cache) and every DATABASE_RECOUNT_EVERY passes from the database; the in-process bus
+ * drops nothing, so the embedded shape needs neither.
  */
 import {
   AppError,
@@ -24,8 +27,9 @@ import { Coalescer } from './coalescer.ts';
 import { type Conn, send } from './connection.ts';
 import { Fanout } from './fanout.ts';
 import * as frames from './frames.ts';
-import { type LiveState, loadAnswers, loadLiveState, loadVersion } from './live-state.ts';
+import { type LiveState, loadLiveState, loadVersion } from './live-state.ts';
 import { broadcastSeconds } from './metrics.ts';
+import { RoundAnswers } from './round-answers.ts';
 
 export type RoomContext = {
   deps: Pick<AppDeps, 'database' | 'crossNode' | 'clock' | 'log' | 'nodeId'>;
@@ -34,6 +38,9 @@ export type RoomContext = {
   /** Milliseconds between maintenance passes (version check, recount of an open poll, presence). */
   maintenanceMs: number;
 };
+
+/** Over Redis, an open poll's tally is rebuilt from the database every this many maintenance passes. */
+const DATABASE_RECOUNT_EVERY = 6;
 
 type Current = { poll: Poll; tally: PollTally; meta: Map<string, { c: string; v: VoteRecord['v'] }> };
 
@@ -44,6 +51,9 @@ export class SessionRoom {
   /** Vote records received while a recount runs, replayed onto its result. */
   private buffer: { pollId: string; round: number; records: VoteRecord[] }[] | null = null;
   private recountGen = 0;
+  /** Maintenance passes with a poll open (every DATABASE_RECOUNT_EVERY-th recounts from the database). */
+  private passes = 0;
+  readonly answers: RoundAnswers;
   private pending: SessionEvent[] | null = [];
   private deadline: ReturnType<typeof setTimeout> | null = null;
   private maintenance: ReturnType<typeof setInterval> | null = null;
@@ -65,6 +75,7 @@ export class SessionRoom {
     private readonly ctx: RoomContext,
     subscribe: (handler: (e: SessionEvent) => void) => Promise<() => Promise<void>>,
   ) {
+    this.answers = new RoundAnswers(ctx.deps, sessionId);
     this.ready = (async () => {
       // Subscribe before reading, so no change falls between the read and the subscription.
       this.unsubscribe = await subscribe((e) => this.onEvent(e));
@@ -261,20 +272,23 @@ export class SessionRoom {
     void this.recount();
   }
 
-  /** Rebuilds the tally of the poll on screen from the database, replaying votes that arrive meanwhile. */
-  async recount(): Promise<void> {
+  /**
+   * Rebuilds the tally of the poll on screen, replaying votes that arrive meanwhile: from the
+   * running-results cache when it holds the round (`source` 'cache'), else from the database.
+   */
+  async recount(source: 'cache' | 'database' = 'cache'): Promise<void> {
     const cur = this.current;
     if (!cur || this.disposed) return;
     const gen = ++this.recountGen;
     this.buffer = [];
     try {
-      const rows = await loadAnswers(this.ctx.deps, cur.poll.id, cur.poll.round);
+      const rows = await this.answers.load(cur.poll, source);
       if (gen !== this.recountGen || this.current !== cur) return;
       const tally = tallyFrom(
         cur.poll.content,
-        rows.map((r) => ({ participantId: r.participantId, value: r.value, name: r.name })),
+        rows.map((r) => ({ participantId: r.p, value: r.v, name: r.n })),
       );
-      const meta = new Map(rows.map((r) => [r.participantId, { c: r.clientMsgId, v: r.value }]));
+      const meta = new Map(rows.map((r) => [r.p, { c: r.c, v: r.v }]));
       for (const b of this.buffer ?? []) {
         if (b.pollId !== cur.poll.id || b.round !== cur.poll.round) continue;
         for (const r of b.records) {
@@ -313,7 +327,11 @@ export class SessionRoom {
     try {
       const version = await loadVersion(this.ctx.deps, this.sessionId);
       if (version !== null && version > this.state.version) await this.reload();
-      else if (this.state.openPoll) await this.recount();
+      else if (this.state.openPoll && this.ctx.deps.crossNode.kind !== 'memory') {
+        this.passes += 1;
+        const fromDatabase = this.answers.suspect || this.passes % DATABASE_RECOUNT_EVERY === 0;
+        await this.recount(fromDatabase ? 'database' : 'cache');
+      }
       if (this.hasTeachers) this.presenceOut.request();
     } catch (e) {
       this.ctx.deps.log.warn('room maintenance failed', { err: e as Error, sessionId: this.sessionId });

@@ -1,5 +1,6 @@
 import { afterAll, expect, test } from 'bun:test';
 import { type CrossNode, createCrossNode, createMemoryHub } from '../crossnode/index.ts';
+import { answersCacheKey, decodeAnswers } from '../modules/polls/events.ts';
 import type { Database } from '../storage/database.ts';
 import { describeWith, REDIS_TEST_URL, uniqueName } from '../testing/services.ts';
 import { describeStorage } from '../testing/storage-matrix.ts';
@@ -99,6 +100,55 @@ const body = (open: () => Promise<Database>, crossNodes: () => Promise<[CrossNod
     const snap = late.frames.find((f) => f.type === 'session.snapshot')!;
     expect(snap.type === 'session.snapshot' && snap.openPoll).toBeNull();
     expect(snap.type === 'session.snapshot' && snap.closedPoll?.id).toBe(poll.id);
+  });
+
+  test('running results: the cache holds every answer from both nodes; cleared on A, B counts afresh', async () => {
+    const [a, b] = nodes;
+    const room = await classroom(a, 0);
+    room.students = await addStudents(a.deps.database, room.sessionId, 4);
+    const poll = await createPoll(a, room, choice('Cached?'));
+    const teacherB = await connect(b, room.teacherToken, room.sessionId);
+    const students = await Promise.all(
+      room.students.map((s, i) => connect(i % 2 ? a : b, s.token, room.sessionId)),
+    );
+    clients.push(teacherB, ...students);
+    await a.call('POST', `/api/polls/${poll.id}/open`, { token: room.teacherToken, body: {} });
+    await Promise.all(students.map((s) => s.next('poll.opened')));
+    const vote = async (s: Client, optionId: string) => {
+      const id = crypto.randomUUID();
+      s.send({
+        type: 'vote.cast',
+        pollId: poll.id,
+        value: { type: 'single_choice', optionId },
+        clientMsgId: id,
+      });
+      await s.next('vote.accepted', (m) => m.clientMsgId === id);
+    };
+    await Promise.all(students.map((s, i) => vote(s, i === 0 ? 'a' : 'b')));
+    const key = answersCacheKey(poll.id, poll.round);
+    const rows = await a.deps.database.query<{ participant_id: string; value: { optionId: string } }>(
+      'SELECT participant_id, value FROM responses WHERE poll_id = $1 ORDER BY participant_id',
+      [poll.id],
+    );
+    // Both nodes' cross-node layers read the same cached round, equal to the rows.
+    for (const x of [a, b]) {
+      await eventually(
+        async () => Object.keys((await x.deps.crossNode.answers.read(key)) ?? {}).length === 4,
+      );
+      const cached = decodeAnswers((await x.deps.crossNode.answers.read(key))!);
+      expect(cached.map((r) => [r.p, (r.v as { optionId: string }).optionId]).sort()).toEqual(
+        rows.map((r) => [r.participant_id, r.value.optionId]),
+      );
+    }
+    // Reset on A: the cached round is dropped before the event, so B rebuilds from nothing.
+    await a.call('POST', `/api/polls/${poll.id}/clear`, { token: room.teacherToken });
+    await teacherB.next('poll.updated', (m) => m.poll.status === 'draft');
+    await a.call('POST', `/api/polls/${poll.id}/open`, { token: room.teacherToken, body: {} });
+    await teacherB.next('poll.opened', (m) => m.poll.id === poll.id);
+    await vote(students[1], 'c');
+    const r = await teacherB.next('results.updated', (m) => m.pollId === poll.id && m.answeredCount === 1);
+    expect(r.results).toMatchObject({ total: 1, options: [{ count: 0 }, { count: 0 }, { count: 1 }] });
+    await eventually(async () => Object.keys((await b.deps.crossNode.answers.read(key)) ?? {}).length === 1);
   });
 };
 

@@ -1,7 +1,8 @@
 /**
  * Failure drills on the Docker-less cluster (issue 8): three Handsup processes behind Debian's nginx,
  * on loopback, with the faults injected without touching the machine's shared services —
- *  - Redis is a private redis-server this file starts, stops and starts again on the same port;
+ *  - Redis is a private redis-server this file starts, stops and starts again on the same port, reached
+ *    through a TCP proxy this file can cut (Redis unreachable, its data kept) and restore;
  *  - PostgreSQL is the shared server behind a TCP proxy this file can cut (every connection closed,
  *    new ones refused) and restore; the test reads the truth (rows) straight from PostgreSQL.
  * Students are real protocol clients (drill-kit.ts): joined by code through nginx, they reconnect with
@@ -49,6 +50,7 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
   let sql: postgres.Sql;
   let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
   let pgProxy: TcpProxy;
+  let redisProxy: TcpProxy;
   const everyone: Student[] = [];
 
   beforeAll(async () => {
@@ -57,12 +59,13 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
     drop = db.drop;
     sql = postgres(dbUrl, { max: 2, onnotice: () => {} });
     redis = await startPrivateRedis();
+    redisProxy = startTcpProxy({ hostname: '127.0.0.1', port: redis.port });
     const u = new URL(dbUrl);
     pgProxy = startTcpProxy({ hostname: u.hostname, port: Number(u.port || 5432) });
     cluster = await startCluster({
       nodes: 3,
       databaseUrl: viaProxy(dbUrl, pgProxy),
-      redisUrl: redis.url,
+      redisUrl: viaProxy(redis.url, redisProxy),
       redisPrefix: `${uniqueName('drill')}:`,
       // Fewer log lines: requests and connection events are info, and that is what we check.
       env: { LOG_LEVEL: 'info' },
@@ -79,6 +82,7 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
     for (const s of everyone) s.stop();
     await cluster?.stop();
     pgProxy?.stop();
+    redisProxy?.stop();
     await redis?.stop();
     await sql?.end({ timeout: 1 });
     await drop?.();
@@ -91,6 +95,7 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
   const newClass = async (n: number) => {
     // A drill that failed half-way must not fail the next one: every fault is healed first.
     pgProxy.restore();
+    if (redisProxy.isCut) redisProxy.restore();
     for (const node of cluster.nodes) if (!node.running) await node.restart();
     const teacher = await Teacher.signUp(cluster.url);
     const students = await classOf(cluster.url, cluster.wsUrl, teacher, n);
@@ -253,6 +258,36 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
     expect(await rows(second)).toBe(12);
     expect(ackedFor(students, first) + ackedFor(students, second)).toBe(24);
     await teacher.close(second);
+  }, 60_000);
+
+  test('Redis unreachable for a moment, its data kept: votes count, and what the bus and the results cache missed reaches every node within seconds', async () => {
+    const { teacher, students } = await newClass(9);
+    const poll = await teacher.choicePoll('Through a Redis blip');
+    await teacher.open(poll);
+    await until(() => students.every((s) => s.opened.has(poll)), 5000, 'everyone sees the poll');
+    expect(await Promise.all(students.slice(0, 3).map((s, i) => s.vote(poll, pick(i))))).toEqual(
+      [0, 1, 2].map(() => ({ ok: true })),
+    );
+    await until(() => students.every((s) => s.total(poll) === 3), 4000, 'everyone counts 3');
+
+    // Cut every Redis connection: the votes' events and their running-results cache writes are lost,
+    // but Redis still holds the round's cached answers from before — now missing these votes.
+    redisProxy.cut();
+    const during = students.slice(3);
+    expect(await Promise.all(during.map((s, i) => s.vote(poll, pick(i + 3))))).toEqual(
+      during.map(() => ({ ok: true })),
+    );
+    redisProxy.restore();
+    const restoredAt = performance.now();
+    // The nodes that saw a cache write or read fail rebuild from PostgreSQL and re-seed the cache, so
+    // every node counts all 9 well before the periodic database recount (30 s) would.
+    await until(() => students.every((s) => s.total(poll) === 9), 15_000, 'everyone counts 9');
+    report(
+      'Redis connections cut and restored → every student counts every vote',
+      performance.now() - restoredAt,
+    );
+    expect(await rows(poll)).toBe(9);
+    await teacher.close(poll);
   }, 60_000);
 
   test('PostgreSQL unavailable for a few seconds: votes are refused as retryable, never acknowledged meanwhile; afterwards all of them count, without restarts', async () => {

@@ -18,6 +18,7 @@ export interface MemoryHub {
     nodeExpiresAt: Map<string, number>;
   };
   cache: Map<string, { json: string; expiresAt: number }>;
+  answers: Map<string, { entries: Map<string, string>; seeded: boolean; expiresAt: number }>;
   rateLimits: Map<string, { count: number; resetAt: number }>;
   revoked: Map<string, number>;
   revocationHandlers: Set<Subscription>;
@@ -30,6 +31,7 @@ export function createMemoryHub(opts: { now?: () => number } = {}): MemoryHub {
     channels: new Map(),
     presence: { sessions: new Map(), nodeExpiresAt: new Map() },
     cache: new Map(),
+    answers: new Map(),
     rateLimits: new Map(),
     revoked: new Map(),
     revocationHandlers: new Set(),

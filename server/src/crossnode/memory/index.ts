@@ -2,6 +2,7 @@
 import type { CrossNode } from '../ports.ts';
 import { PRESENCE_TTL_MS } from '../timing.ts';
 import { MemoryCache } from './cache.ts';
+import { MemoryAnswerCache } from './answer-cache.ts';
 import { MemoryCounters } from './counters.ts';
 import { MemoryEventBus } from './event-bus.ts';
 import { createMemoryHub, type MemoryHub } from './hub.ts';
@@ -26,6 +27,7 @@ export function createMemoryCrossNode(opts: MemoryCrossNodeOptions = {}): CrossN
     bus,
     presence: new MemoryPresence(hub, opts.presenceTtlMs ?? PRESENCE_TTL_MS),
     cache: new MemoryCache(hub),
+    answers: new MemoryAnswerCache(hub),
     rateLimiter: new MemoryRateLimiter(hub),
     revocations,
     counters: new MemoryCounters(hub),

@@ -5,6 +5,7 @@
 import type { CrossNode } from '../ports.ts';
 import { DEFAULT_PING_TIMEOUT_MS, PRESENCE_TTL_MS } from '../timing.ts';
 import { RedisCache } from './cache.ts';
+import { RedisAnswerCache } from './answer-cache.ts';
 import { closeRedis, firstConnect, openRedis, withTimeout } from './connection.ts';
 import { RedisCounters } from './counters.ts';
 import { RedisEventBus } from './event-bus.ts';
@@ -40,6 +41,7 @@ export async function createRedisCrossNode(opts: RedisCrossNodeOptions): Promise
     bus: new RedisEventBus(redis, subscriber, keys),
     presence: new RedisPresence(redis, keys, opts.presenceTtlMs ?? PRESENCE_TTL_MS),
     cache: new RedisCache(redis, keys),
+    answers: new RedisAnswerCache(redis, keys),
     rateLimiter: new RedisRateLimiter(redis, keys),
     revocations: new RedisRevocations(redis, subscriber, keys),
     counters: new RedisCounters(redis, keys),

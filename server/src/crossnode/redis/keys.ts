@@ -19,6 +19,7 @@ export interface RedisKeys {
   presence(sessionId: string): string;
   presenceNode(nodeId: string): string;
   cache(key: string): string;
+  answers(key: string): string;
   rateLimit(key: string): string;
   counter(key: string): string;
 }
@@ -32,6 +33,7 @@ export function redisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
     presence: (sessionId) => `${prefix}presence:${sessionId}`,
     presenceNode: (nodeId) => `${prefix}presence-node:${nodeId}`,
     cache: (key) => `${prefix}cache:${key}`,
+    answers: (key) => `${prefix}${key}`,
     rateLimit: (key) => `${prefix}ratelimit:${key}`,
     counter: (key) => `${prefix}counter:${key}`,
   };

@@ -50,3 +50,29 @@ export type SessionEvent = StateEvent | VotesEvent | PresenceEvent;
 
 /** The cache key of a session's live state (see docs/redis-keys.md: `{p}cache:live:{sessionId}`). */
 export const liveStateCacheKey = (sessionId: string) => `live:${sessionId}`;
+
+/**
+ * The running-results cache key of a poll round (`{p}answers:{pollId}:{round}`, docs/redis-keys.md):
+ * one entry per participant, `encodeAnswer` of its answer.
+ */
+export const answersCacheKey = (pollId: string, round: number) => `answers:${pollId}:${round}`;
+
+/** Kept this long after the round's last write; a poll run later is read from the database again. */
+export const ANSWERS_CACHE_TTL_MS = 2 * 60 * 60 * 1000;
+
+/**
+ * An entry of the running-results cache; `t` orders entries as the answers arrived (open text lists
+ * them in that order): the write time for a vote batch, the database order for a seeded round.
+ */
+export const encodeAnswer = (r: Omit<VoteRecord, 'p'>, t: number): string =>
+  JSON.stringify({ v: r.v, c: r.c, n: r.n, t });
+
+/** The records of a cached round, in arrival order. */
+export const decodeAnswers = (entries: Record<string, string>): VoteRecord[] =>
+  Object.entries(entries)
+    .map(([p, json]) => {
+      const o = JSON.parse(json) as Omit<VoteRecord, 'p'> & { t: number };
+      return { t: o.t, r: { p, v: o.v, c: o.c, n: o.n } };
+    })
+    .sort((a, b) => a.t - b.t)
+    .map((x) => x.r);

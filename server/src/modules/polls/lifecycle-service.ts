@@ -17,7 +17,13 @@ import {
   revealPoll,
 } from '../../domain/polls/index.ts';
 import type { AppDeps } from '../../http/context.ts';
-import { liveStateCacheKey, type SessionStatusValue, type StateChange, type StateEvent } from './events.ts';
+import {
+  answersCacheKey,
+  liveStateCacheKey,
+  type SessionStatusValue,
+  type StateChange,
+  type StateEvent,
+} from './events.ts';
 import { POLL_COLUMNS, type PollRow, pollFromRow, pollToJson } from './poll-rows.ts';
 import { inTransaction, pgCode, type Query, UNIQUE_VIOLATION } from './sql.ts';
 
@@ -320,6 +326,10 @@ export class PollLifecycle {
     await crossNode.cache
       .delete(liveStateCacheKey(sessionId))
       .catch((e) => log.warn('cache invalidation failed', { err: e }));
+    if (o.change === 'cleared' && o.poll)
+      await crossNode.answers
+        .delete(answersCacheKey(o.poll.id, o.poll.round))
+        .catch((e) => log.warn('answers cache invalidation failed', { err: e }));
     await crossNode.bus
       .publish(topics.session(sessionId), event)
       .catch((e) => log.warn('bus publish failed', { err: e, sessionId }));
