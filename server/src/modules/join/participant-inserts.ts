@@ -1,7 +1,10 @@
 /**
  * Guest participants are written in groups: when a whole lecture hall joins within seconds, the joins
- * that arrive while one INSERT is running go into the next INSERT together. A lone join is written at
- * once (no timer), so nobody waits for company. Each caller's promise settles after its row committed;
+ * that arrive in the same turn of the event loop, or while one INSERT is running, go into one INSERT
+ * together. The write starts on the next turn (setImmediate, no timer), so a lone join waits for no
+ * one: on the embedded database a join otherwise runs start to finish inside its own turn, and a
+ * hundred joins arriving together were a hundred INSERTs, one commit each, queued one after another.
+ * Each caller's promise settles after its row committed;
  * a group that fails is retried one row at a time, so one bad row (its session deleted meanwhile)
  * fails only its own join.
  */
@@ -28,11 +31,12 @@ export class ParticipantInserts {
   insert(sessionId: string, name: string, tokenHash: string): Promise<string> {
     return new Promise((resolve, reject) => {
       this.queue.push({ sessionId, name, tokenHash, resolve, reject });
-      if (!this.running) void this.run();
+      if (!this.running && this.queue.length === 1) setImmediate(() => void this.run());
     });
   }
 
   private async run(): Promise<void> {
+    if (this.running) return;
     this.running = true;
     try {
       while (this.queue.length) {
