@@ -50,7 +50,25 @@ describeStorage('accounts and tokens', ({ open }) => {
     const stored = await t.deps.database.query<{ password_hash: string }>(
       'SELECT password_hash FROM credentials',
     );
-    expect(stored[0].password_hash).toStartWith('$argon2id$');
+    // OWASP's argon2id setting (19 MiB, 2 passes, 1 lane), not Bun's 64 MiB default.
+    expect(stored[0].password_hash).toStartWith('$argon2id$v=19$m=19456,t=2,p=1$');
+  });
+
+  test("a password hashed with Bun's earlier default (64 MiB) still signs in", async () => {
+    const old = await Bun.password.hash(PASSWORD, { algorithm: 'argon2id' });
+    expect(old).toStartWith('$argon2id$v=19$m=65536,');
+    const up = await t.call('POST', '/api/auth/sign-up', {
+      body: { email: 'old@example.edu', password: PASSWORD },
+    });
+    expect(up.status).toBe(201);
+    await t.deps.database.query('UPDATE credentials SET password_hash = $1 WHERE user_id = $2', [
+      old,
+      up.body.user.id,
+    ]);
+    const signIn = await t.call('POST', '/api/auth/sign-in', {
+      body: { email: 'old@example.edu', password: PASSWORD },
+    });
+    expect(signIn.status).toBe(200);
   });
 
   test('a wrong email and a wrong password get the identical answer, and both are audited', async () => {
