@@ -25,6 +25,8 @@ type Job = {
   next: number;
   /** Runs once every connection of the job was written to (e.g. close them after `session.ended`). */
   done?: () => void;
+  /** Whether a newer 'latest' broadcast may take this job's place while it waits (results frames). */
+  latest: boolean;
 };
 
 export class Fanout {
@@ -35,14 +37,40 @@ export class Fanout {
   constructor(
     private readonly members: () => Set<Conn>,
     private readonly now: () => number,
+    /** The teachers among the members: a frame for teachers only is not a pass over the whole class. */
+    private readonly teachers: () => Set<Conn> = members,
     private readonly chunk = FANOUT_CHUNK,
   ) {}
 
-  /** Queues one message per audience; `student` null means students get nothing. */
-  broadcast(teacher: OutgoingMessage | null, student: OutgoingMessage | null, done?: () => void): void {
+  /**
+   * Queues one message per audience; `student` null means students get nothing. With `latest`, the
+   * message supersedes a `latest` broadcast still waiting at the end of the queue (nothing of it
+   * written yet): a room whose frames take longer to write than the coalescing interval gets the
+   * newest results next, not a backlog of stale ones.
+   */
+  broadcast(
+    teacher: OutgoingMessage | null,
+    student: OutgoingMessage | null,
+    done?: () => void,
+    mode: 'queue' | 'latest' = 'queue',
+  ): void {
+    const latest = mode === 'latest';
+    const last = this.queue.at(-1);
+    if (latest && last?.latest && last.next === 0 && this.queue.length > 1) {
+      const before = last.done;
+      last.teacher = teacher;
+      last.student = student;
+      last.conns = [...(student ? this.members() : this.teachers())];
+      last.done = () => {
+        before?.();
+        done?.();
+      };
+      return;
+    }
     if (teacher) messagesOut.inc({ type: teacher.type });
     if (student) messagesOut.inc({ type: student.type });
-    this.queue.push({ teacher, student, conns: [...this.members()], next: 0, done });
+    const to = student ? this.members() : this.teachers();
+    this.queue.push({ teacher, student, conns: [...to], next: 0, done, latest });
     if (!this.scheduled) this.drain();
   }
 

@@ -41,7 +41,7 @@ export const voteAckSeconds = metrics.histogram({
 
 export const broadcastSeconds = metrics.histogram({
   name: 'handsup_broadcast_seconds',
-  help: 'Tally change to results.updated published to the room (includes coalescing).',
+  help: 'Tally change to results.updated written to every connection of the room (includes coalescing).',
 });
 
 export const openPolls = metrics.gauge({

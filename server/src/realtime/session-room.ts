@@ -46,6 +46,8 @@ type Current = { poll: Poll; tally: PollTally; meta: Map<string, { c: string; v:
 
 export class SessionRoom {
   readonly conns = new Set<Conn>();
+  /** The teachers among `conns`: teacher-only frames (presence) go to them without a pass over the class. */
+  private readonly teachers = new Set<Conn>();
   state!: LiveState;
   current: Current | null = null;
   /** Vote records received while a recount runs, replayed onto its result. */
@@ -67,6 +69,7 @@ export class SessionRoom {
   private readonly fanout = new Fanout(
     () => this.conns,
     () => this.now,
+    () => this.teachers,
   );
   readonly ready: Promise<void>;
 
@@ -98,16 +101,18 @@ export class SessionRoom {
   }
 
   get hasTeachers(): boolean {
-    for (const c of this.conns) if (c.state?.role === 'teacher') return true;
-    return false;
+    return this.teachers.size > 0;
   }
 
+  /** A connection that said hello (its role is known) joins the room. */
   add(conn: Conn): void {
     this.conns.add(conn);
+    if (conn.state?.role === 'teacher') this.teachers.add(conn);
   }
 
   remove(conn: Conn): void {
     this.conns.delete(conn);
+    this.teachers.delete(conn);
   }
 
   // ---- events ---------------------------------------------------------------------------------------
@@ -363,16 +368,24 @@ export class SessionRoom {
     this.fanout.broadcast(teacher, student, done);
   }
 
+  /**
+   * Queues the current results for everyone. In a room so big that writing a frame to all of it takes
+   * longer than the interval, frames do not queue up behind each other with stale counts: a results
+   * frame still waiting for its turn is replaced by the newer one (fanout.ts, `latest`).
+   */
   private broadcastResults(): void {
     const cur = this.current;
     const changedAt = this.tallyChangedAt;
     this.tallyChangedAt = null;
     if (!cur || this.conns.size === 0) return;
-    this.broadcast(
+    this.fanout.broadcast(
       frames.resultsUpdated('teacher', this.state, cur.poll, cur.tally, this.now),
       frames.resultsUpdated('student', this.state, cur.poll, cur.tally, this.now),
+      () => {
+        if (changedAt !== null) broadcastSeconds.observe((performance.now() - changedAt) / 1000);
+      },
+      'latest',
     );
-    if (changedAt !== null) broadcastSeconds.observe((performance.now() - changedAt) / 1000);
   }
 
   private async computePresence(): Promise<Presence> {

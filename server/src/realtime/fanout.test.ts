@@ -1,0 +1,109 @@
+import { expect, test } from 'bun:test';
+import type { OutgoingMessage } from '@handsup/protocol';
+import type { Conn, ConnState } from './connection.ts';
+import { Fanout } from './fanout.ts';
+
+/** A connection that records what it was sent (the transport is not under test here). */
+const conn = (id: string, role: 'teacher' | 'student') => {
+  const sent: Record<string, unknown>[] = [];
+  const c: Conn & { sent: typeof sent } = {
+    id,
+    transport: 'ws',
+    seq: 0,
+    dropped: 0,
+    state: { role } as ConnState,
+    write: (text) => {
+      sent.push(JSON.parse(text));
+      return true;
+    },
+    end: () => {},
+    sent,
+  };
+  return c;
+};
+
+const presence = (connected: number) =>
+  ({ type: 'presence.updated', connected, answered: 0 }) as unknown as OutgoingMessage;
+const results = (n: number) =>
+  ({ type: 'results.updated', answeredCount: n, now: 0 }) as unknown as OutgoingMessage;
+
+test('a big room is written a chunk per turn, in broadcast order, each connection with its own seq', async () => {
+  const members = new Set([
+    conn('t', 'teacher'),
+    ...Array.from({ length: 10 }, (_, i) => conn(`s${i}`, 'student')),
+  ]);
+  let clock = 1000;
+  const f = new Fanout(
+    () => members,
+    () => clock++,
+    undefined,
+    4,
+  );
+  const done: number[] = [];
+  f.broadcast(results(1), results(1), () => done.push(1));
+  f.broadcast(results(2), results(2), () => done.push(2));
+  // The first chunk went out at once; the rest waits for later turns.
+  expect([...members].filter((c) => (c as ReturnType<typeof conn>).sent.length > 0).length).toBe(4);
+  expect(f.busy).toBe(true);
+  while (f.busy) await new Promise((r) => setImmediate(r));
+  expect(done).toEqual([1, 2]);
+  for (const c of members) {
+    const sent = (c as ReturnType<typeof conn>).sent;
+    expect(sent.map((m) => [m.seq, m.answeredCount])).toEqual([
+      [0, 1],
+      [1, 2],
+    ]);
+  }
+  // `now` is stamped when a chunk is written, not when the broadcast was queued.
+  const stamps = new Set([...members].map((c) => (c as ReturnType<typeof conn>).sent[0].now));
+  expect(stamps.size).toBeGreaterThan(1);
+});
+
+test('a teacher-only frame goes to the teachers without a pass over the class; leavers get nothing', async () => {
+  const teacher = conn('t', 'teacher');
+  const students = Array.from({ length: 1000 }, (_, i) => conn(`s${i}`, 'student'));
+  const members = new Set<Conn>([...students, teacher]);
+  const teachers = new Set<Conn>([teacher]);
+  const f = new Fanout(
+    () => members,
+    () => 0,
+    () => teachers,
+    4,
+  );
+  let finished = false;
+  f.broadcast(presence(1000), null, () => {
+    finished = true;
+  });
+  expect(finished).toBe(true); // one chunk: the teacher alone
+  expect(teacher.sent.map((m) => m.type)).toEqual(['presence.updated']);
+  expect(students.every((s) => s.sent.length === 0)).toBe(true);
+
+  f.broadcast(results(3), results(3));
+  members.delete(students[999]); // left before its chunk was written
+  while (f.busy) await new Promise((r) => setImmediate(r));
+  expect(students[999].sent).toEqual([]);
+  expect(students[998].sent.map((m) => m.answeredCount)).toEqual([3]);
+});
+
+test('a results frame still waiting for its turn is replaced by the newer one, never queued behind it', async () => {
+  const members = new Set<Conn>(Array.from({ length: 12 }, (_, i) => conn(`s${i}`, 'student')));
+  const f = new Fanout(
+    () => members,
+    () => 0,
+    undefined,
+    4,
+  );
+  const done: string[] = [];
+  f.broadcast(results(1), results(1), () => done.push('r1'), 'latest'); // being written
+  f.broadcast(results(2), results(2), () => done.push('r2'), 'latest'); // waits
+  f.broadcast(results(3), results(3), () => done.push('r3'), 'latest'); // takes r2's place
+  f.broadcast(presence(12), presence(12), () => done.push('p')); // an ordinary frame queues
+  f.broadcast(results(4), results(4), () => done.push('r4'), 'latest'); // behind it, not replacing r3
+  while (f.busy) await new Promise((r) => setImmediate(r));
+  expect(done).toEqual(['r1', 'r2', 'r3', 'p', 'r4']);
+  for (const c of members) {
+    const sent = (c as ReturnType<typeof conn>).sent;
+    expect(sent.map((m) => m.answeredCount ?? m.type)).toEqual([1, 3, 'presence.updated', 4]);
+    expect(sent.map((m) => m.seq)).toEqual([0, 1, 2, 3]);
+  }
+});
