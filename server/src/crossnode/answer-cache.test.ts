@@ -1,5 +1,6 @@
 import { expect, test } from 'bun:test';
 import { describeCrossNode, eventually } from './cross-node-matrix.ts';
+import { createMemoryCrossNode, createMemoryHub } from './memory/index.ts';
 
 describeCrossNode('AnswerCache (running results)', (cluster) => {
   test('a round is not served until it was seeded; then every node reads what any node added', async () => {
@@ -32,4 +33,16 @@ describeCrossNode('AnswerCache (running results)', (cluster) => {
     await a.answers.seed('answers:p3:1', { x: '1' }, 100);
     await eventually(async () => (await a.answers.read('answers:p3:1')) === undefined, 1_000);
   });
+});
+
+test('memory: expired rounds are dropped, so a long-running embedded server does not keep them', async () => {
+  let now = 1_000_000;
+  const hub = createMemoryHub({ now: () => now });
+  const node = createMemoryCrossNode({ hub });
+  for (let i = 0; i < 50; i++) await node.answers.seed(`answers:old${i}:1`, { p: '1' }, 1_000);
+  expect(hub.answers.size).toBe(50);
+  now += 2 * 60_000;
+  await node.answers.put('answers:new:1', { p: '1' }, 1_000);
+  expect([...hub.answers.keys()]).toEqual(['answers:new:1']);
+  await node.close();
 });

@@ -1,13 +1,21 @@
 /** In-process running results: one map of entries per key, with the seeded mark and a TTL. */
 import type { AnswerCache } from '../ports.ts';
-import { type MemoryHub, sweepExpired } from './hub.ts';
+import type { MemoryHub } from './hub.ts';
+
+/** Expired rounds are dropped at most this often (a round can hold thousands of answers). */
+const SWEEP_EVERY_MS = 60_000;
 
 export class MemoryAnswerCache implements AnswerCache {
+  private nextSweep = 0;
+
   constructor(private readonly hub: MemoryHub) {}
 
   private live(key: string, ttlMs: number) {
     const now = this.hub.now();
-    sweepExpired(this.hub.answers, (v) => v.expiresAt, now);
+    if (now >= this.nextSweep) {
+      this.nextSweep = now + SWEEP_EVERY_MS;
+      for (const [k, v] of this.hub.answers) if (v.expiresAt <= now) this.hub.answers.delete(k);
+    }
     let hit = this.hub.answers.get(key);
     if (!hit || hit.expiresAt <= now) {
       hit = { entries: new Map(), seeded: false, expiresAt: 0 };
