@@ -5,7 +5,8 @@ import { addStudents } from '../../realtime/testing/live-kit.ts';
 import type { Database } from '../../storage/database.ts';
 import { describeStorage } from '../../testing/storage-matrix.ts';
 import { PollLifecycle } from './lifecycle-service.ts';
-import { VoteStore } from './vote-store.ts';
+import { inTransaction } from './sql.ts';
+import { VoteStore, writeBatch } from './vote-store.ts';
 
 const content = JSON.stringify({ type: 'true_false' });
 const settings = JSON.stringify({
@@ -174,5 +175,29 @@ describeStorage('poll lifecycle', (ctx) => {
     });
     expect(o.ok ? 'accepted' : o.error.code).toBe('poll_closed');
     await store.close();
+  });
+
+  test('a vote batch commits with synchronous_commit on, even where the server default is off', async () => {
+    const { sessionId, pollIds } = await seed(db, 1);
+    const [s] = await addStudents(db, sessionId, 1);
+    await (await lifecycleOn(db)).open(pollIds[0]);
+    const vote = {
+      sessionId,
+      pollId: pollIds[0],
+      round: 1,
+      participantId: s.participantId,
+      name: s.name,
+      value: { type: 'true_false' as const, value: true },
+      clientMsgId: 'durable',
+      allowChange: true,
+      castAt: Date.now(),
+    };
+    const seen = await inTransaction(db, async (q) => {
+      await q('SET LOCAL synchronous_commit = off'); // as a server configured for speed would be
+      const [outcome] = await writeBatch(q, [vote]);
+      const [row] = await q<{ synchronous_commit: string }>('SHOW synchronous_commit');
+      return { ok: outcome.ok, setting: row.synchronous_commit };
+    });
+    expect(seen).toEqual({ ok: true, setting: 'on' });
   });
 });

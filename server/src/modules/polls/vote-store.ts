@@ -210,13 +210,17 @@ type PollState = { id: string; status: string; round: number; closes_at_ms: numb
 
 /** One batch in one (already open) transaction; returns one outcome per vote, in order. */
 export async function writeBatch(q: Query, votes: PendingVote[]): Promise<VoteOutcome[]> {
-  await q('SET LOCAL synchronous_commit = on');
   const pollIds = [...new Set(votes.map((v) => v.pollId))];
   const polls = new Map<string, PollState>();
+  // One round trip for two things: `synchronous_commit` on for this transaction (set_config(…, true)
+  // is SET LOCAL; the commit then waits for its WAL flush whatever the server's default), and the
+  // polls, locked FOR SHARE. Votes are written only when their poll is found, and finding it runs
+  // the set_config, so no vote is ever committed without it.
   const rows = await q<PollState>(
-    `SELECT id, status, round, (extract(epoch from closes_at) * 1000)::float8 AS closes_at_ms
-     FROM polls WHERE deleted_at IS NULL AND id IN (${pollIds.map((_, i) => `$${i + 1}::uuid`).join(', ')})
-     ORDER BY id FOR SHARE`,
+    `SELECT p.id, p.status, p.round, (extract(epoch from p.closes_at) * 1000)::float8 AS closes_at_ms
+     FROM (SELECT set_config('synchronous_commit', 'on', true)) AS durable, polls p
+     WHERE p.deleted_at IS NULL AND p.id IN (${pollIds.map((_, i) => `$${i + 1}::uuid`).join(', ')})
+     ORDER BY p.id FOR SHARE OF p`,
     pollIds,
   );
   for (const r of rows) polls.set(r.id, r);
