@@ -3,7 +3,7 @@
  * Both get the same migrations and the same drizzle query API; nothing above this file knows which.
  */
 import { join } from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -12,7 +12,6 @@ import { existsSync } from 'node:fs';
 import { lockDataDir } from './data-dir-lock.ts';
 import { type MigrationTx, migrate } from './migrate.ts';
 import { PGLITE_CONF } from './pglite-conf.ts';
-import { RemotePglite } from './pglite-remote.ts';
 import * as schema from './schema.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -69,39 +68,32 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<Database> {
   const pgDir = dataDir ? join(dataDir, 'pg') : null;
   const lock = dataDir && pgDir ? lockDataDir(dataDir, pgDir) : null;
-  let pg: RemotePglite;
-  let applied: string[];
+  let pg: PGlite;
   try {
     if (pgDir && !existsSync(join(pgDir, 'PG_VERSION'))) await initClusterInChild(pgDir);
-    // PGlite runs in its own thread (pglite-remote.ts explains why); `pg` is its handle here.
-    pg = await RemotePglite.open({ dataDir: pgDir, loadDataDir, conf: PGLITE_CONF });
+    pg = pgDir
+      ? await PGlite.create(pgDir, { postgresqlconf: PGLITE_CONF })
+      : await PGlite.create(loadDataDir ? { loadDataDir } : {});
   } catch (e) {
     lock?.release();
     throw e;
   }
-  try {
-    applied = await migrate(<T>(fn: (tx: MigrationTx) => Promise<T>) =>
-      pg.transaction((tx) =>
-        fn({
-          exec: async (sql) => {
-            await tx.exec(sql);
-          },
-          query: async <R>(sql: string, params?: unknown[]) => (await tx.query<R>(sql, params)).rows,
-        }),
-      ),
-    );
-  } catch (e) {
-    await pg.close().catch(() => {});
-    lock?.release();
-    throw e;
-  }
-  // drizzle's pglite driver calls only query(sql, params, options) and transaction(fn).
-  const db = drizzlePglite(pg as unknown as PGlite, { schema }) as unknown as Db;
+  const applied = await migrate(<T>(fn: (tx: MigrationTx) => Promise<T>) =>
+    pg.transaction((tx) =>
+      fn({
+        exec: async (sql) => {
+          await tx.exec(sql);
+        },
+        query: async <R>(sql: string, params?: unknown[]) => (await tx.query<R>(sql, params)).rows,
+      }),
+    ),
+  );
+  const db = drizzlePglite(pg, { schema }) as unknown as Db;
   return {
     kind: 'pglite',
     db,
     recovered: lock?.recovered ?? false,
-    dumpDataDir: () => pg.dumpDataDir(),
+    dumpDataDir: () => pg.dumpDataDir('none'),
     applied,
     query: async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params)).rows,
     transaction: <T>(fn: (query: RawQuery) => Promise<T>) =>
