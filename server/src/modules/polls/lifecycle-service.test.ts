@@ -5,8 +5,8 @@ import { addStudents } from '../../realtime/testing/live-kit.ts';
 import type { Database } from '../../storage/database.ts';
 import { describeStorage } from '../../testing/storage-matrix.ts';
 import { PollLifecycle } from './lifecycle-service.ts';
-import { inTransaction } from './sql.ts';
-import { VoteStore, writeBatch } from './vote-store.ts';
+import { inTransaction, type Query, queryOf } from './sql.ts';
+import { type PendingVote, VoteStore, writeBatch } from './vote-store.ts';
 
 const content = JSON.stringify({ type: 'true_false' });
 const settings = JSON.stringify({
@@ -200,4 +200,85 @@ describeStorage('poll lifecycle', (ctx) => {
     });
     expect(seen).toEqual({ ok: true, setting: 'on' });
   });
+
+  const voteOf = (
+    sessionId: string,
+    pollId: string,
+    s: { participantId: string; name: string },
+    clientMsgId: string,
+  ): PendingVote => ({
+    sessionId,
+    pollId,
+    round: 1,
+    participantId: s.participantId,
+    name: s.name,
+    value: { type: 'true_false', value: true },
+    clientMsgId,
+    allowChange: false,
+    castAt: Date.now(),
+  });
+
+  test('a batch of new answers is one statement: one round trip to the database, its commit included', async () => {
+    const { sessionId, pollIds } = await seed(db, 1);
+    const students = await addStudents(db, sessionId, 3);
+    await (await lifecycleOn(db)).open(pollIds[0]);
+    const statements: string[] = [];
+    const counting: Query = (text, params) => {
+      statements.push(text);
+      return queryOf(db)(text, params);
+    };
+    const outcomes = await writeBatch(
+      counting,
+      students.map((s, i) => voteOf(sessionId, pollIds[0], s, `one-${i}`)),
+    );
+    expect(outcomes.map((o) => o.ok && o.written)).toEqual([true, true, true]);
+    expect(statements).toHaveLength(1);
+    const [r] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM responses WHERE poll_id = $1', [
+      pollIds[0],
+    ]);
+    expect(r.n).toBe(3);
+  });
+
+  if (ctx.kind === 'postgres') {
+    test('a retry whose first copy commits elsewhere while the batch runs is acknowledged once, not refused', async () => {
+      const { sessionId, pollIds } = await seed(db, 1);
+      const [s] = await addStudents(db, sessionId, 1);
+      await (await lifecycleOn(db)).open(pollIds[0]);
+      // Another node's batch holds the same answer, written but not yet committed.
+      let release!: () => void;
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      let inserted!: () => void;
+      const written = new Promise<void>((r) => {
+        inserted = r;
+      });
+      const other = db.transaction(async (q) => {
+        await q(
+          `INSERT INTO responses (poll_id, round, participant_id, value, client_msg_id) VALUES ($1, 1, $2, $3::jsonb, 'same')`,
+          [pollIds[0], s.participantId, JSON.stringify({ type: 'true_false', value: true })],
+        );
+        inserted();
+        await held;
+      });
+      await written;
+      const batch = writeBatch(queryOf(db), [voteOf(sessionId, pollIds[0], s, 'same')]);
+      // The batch's statement took its snapshot and now waits on the other's row; then that commits.
+      for (let i = 0; i < 200; i++) {
+        const [w] = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if (w.n > 0) break;
+        await Bun.sleep(10);
+      }
+      release();
+      await other;
+      const [outcome] = await batch;
+      expect(outcome).toEqual({ ok: true, value: { type: 'true_false', value: true }, written: false });
+      const [r] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM responses WHERE poll_id = $1', [
+        pollIds[0],
+      ]);
+      expect(r.n).toBe(1);
+    });
+  }
 });

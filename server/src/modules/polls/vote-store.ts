@@ -1,15 +1,16 @@
 /**
  * Group commit for votes. Votes that arrive within `batchMs` (or until `maxBatch` are waiting) are
- * written in ONE transaction; each caller's promise resolves only after that transaction committed, so
- * `vote.accepted` is never sent for an answer that could still be lost.
+ * written in ONE statement, its own transaction (WRITE_BATCH below: one round trip to PostgreSQL, commit
+ * included); each caller's promise resolves only after that transaction committed, so `vote.accepted`
+ * is never sent for an answer that could still be lost.
  *
- * Inside the transaction the polls are read `FOR SHARE`: a vote is written only while its poll is open
+ * In that statement the polls are read `FOR SHARE`: a vote is written only while its poll is open
  * in the database, in its round and before its deadline, and a concurrent close waits for the batch —
  * so every acknowledged vote is in the poll's final count. `INSERT … ON CONFLICT (poll_id, round,
  * participant_id)` makes a retry (same clientMsgId) a no-op, an answer change an update (when allowed),
  * and a second answer to a locked poll a no-op reported as `answer_locked`.
  *
- * Durability on PGlite: `synchronous_commit` is on (set per transaction here too), so COMMIT returns
+ * Durability on PGlite: `synchronous_commit` is on (set by the statement too), so its commit returns
  * after PostgreSQL wrote the WAL record; PGlite's NodeFS maps that write straight to the data
  * directory's files (its `syncToFs` is a no-op, so electric-sql/pglite#1065 — `transaction()` not
  * awaiting a sync — does not apply). The record is in the OS page cache when we ack: it survives the
@@ -23,7 +24,7 @@
  */
 import { type AnswerValue, AppError } from '@handsup/protocol';
 import type { AppDeps } from '../../http/context.ts';
-import { inTransaction, pgCode, type Query } from './sql.ts';
+import { pgCode, type Query, queryOf } from './sql.ts';
 
 export type PendingVote = {
   sessionId: string;
@@ -149,11 +150,9 @@ export class VoteStore {
   }
 
   private async write(batch: Item[]): Promise<void> {
-    const tx = inTransaction(this.deps.database, (q) =>
-      writeBatch(
-        q,
-        batch.map((b) => b.vote),
-      ),
+    const tx = writeBatch(
+      queryOf(this.deps.database),
+      batch.map((b) => b.vote),
     );
     const timeoutMs = this.opts.writeTimeoutMs ?? 5000;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -206,80 +205,112 @@ export class VoteStore {
   }
 }
 
-type PollState = { id: string; status: string; round: number; closes_at_ms: number | null };
+/** One row per vote of the batch, in order: what the statement found and did for it. */
+type VoteRow = {
+  /** The poll's status (null: no such poll, or deleted). */
+  status: string | null;
+  /** Its poll is open, in its round, and the vote came before the deadline. */
+  open: boolean;
+  written: boolean;
+  /** The participant's stored answer for the round as the statement began (null: none). */
+  stored_msg_id: string | null;
+  stored_value: AnswerValue | null;
+};
 
-/** One batch in one (already open) transaction; returns one outcome per vote, in order. */
+/**
+ * The whole group commit is ONE statement, so outside a transaction it is one round trip (PostgreSQL)
+ * or one call (PGlite), its commit included:
+ * - `set_config('synchronous_commit', 'on', true)`: the statement's transaction waits for its WAL
+ *   flush, whatever the server's default; it is joined to the poll lookup, and a vote is written only
+ *   when its poll is found, so no vote is ever committed without it;
+ * - the polls are locked `FOR SHARE` (a concurrent close waits; one that committed first is seen);
+ * - the votes whose poll is open, in their round and before its deadline are inserted; a conflict
+ *   updates the answer where the poll allows changes (not for a retry: same clientMsgId) and
+ *   otherwise does nothing;
+ * - every vote comes back with whether it was written and the answer stored before the statement.
+ */
+const WRITE_BATCH = `
+WITH v AS (
+  SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (
+    poll_id uuid, round int, participant_id uuid, value jsonb, client_msg_id text, allow_change boolean,
+    cast_at float8)) WITH ORDINALITY AS v(poll_id, round, participant_id, value, client_msg_id,
+    allow_change, cast_at, i)
+),
+p AS (
+  SELECT p.id, p.status, p.round, (extract(epoch from p.closes_at) * 1000)::float8 AS closes_at_ms
+  FROM (SELECT set_config('synchronous_commit', 'on', true)) AS durable, polls p
+  WHERE p.deleted_at IS NULL AND p.id IN (SELECT poll_id FROM v)
+  ORDER BY p.id FOR SHARE OF p
+),
+ok AS (
+  SELECT v.* FROM v JOIN p ON p.id = v.poll_id
+  WHERE p.status = 'open' AND p.round = v.round AND (p.closes_at_ms IS NULL OR v.cast_at < p.closes_at_ms)
+),
+changed AS (
+  INSERT INTO responses (poll_id, round, participant_id, value, client_msg_id)
+  SELECT poll_id, round, participant_id, value, client_msg_id FROM ok WHERE allow_change
+  ON CONFLICT (poll_id, round, participant_id) DO UPDATE
+    SET value = EXCLUDED.value, client_msg_id = EXCLUDED.client_msg_id, updated_at = now()
+    WHERE responses.client_msg_id <> EXCLUDED.client_msg_id
+  RETURNING poll_id, participant_id
+),
+added AS (
+  INSERT INTO responses (poll_id, round, participant_id, value, client_msg_id)
+  SELECT poll_id, round, participant_id, value, client_msg_id FROM ok WHERE NOT allow_change
+  ON CONFLICT (poll_id, round, participant_id) DO NOTHING
+  RETURNING poll_id, participant_id
+),
+w AS (SELECT * FROM changed UNION ALL SELECT * FROM added)
+SELECT p.status, ok.i IS NOT NULL AS open, w.participant_id IS NOT NULL AS written,
+       r.client_msg_id AS stored_msg_id, r.value AS stored_value
+FROM v
+LEFT JOIN p ON p.id = v.poll_id
+LEFT JOIN ok ON ok.i = v.i
+LEFT JOIN w ON w.poll_id = v.poll_id AND w.participant_id = v.participant_id
+LEFT JOIN responses r ON r.poll_id = v.poll_id AND r.round = v.round AND r.participant_id = v.participant_id
+ORDER BY v.i`;
+
+/**
+ * One batch; returns one outcome per vote, in order. Outside a transaction (as the store calls it) the
+ * statement is its own transaction. A vote not written is acknowledged again when the stored answer
+ * is its own (a retry); one that the statement's snapshot cannot settle — its stored answer committed
+ * by another node meanwhile — is looked up once more, after the statement.
+ */
 export async function writeBatch(q: Query, votes: PendingVote[]): Promise<VoteOutcome[]> {
-  const pollIds = [...new Set(votes.map((v) => v.pollId))];
-  const polls = new Map<string, PollState>();
-  // One round trip for two things: `synchronous_commit` on for this transaction (set_config(…, true)
-  // is SET LOCAL; the commit then waits for its WAL flush whatever the server's default), and the
-  // polls, locked FOR SHARE. Votes are written only when their poll is found, and finding it runs
-  // the set_config, so no vote is ever committed without it.
-  const rows = await q<PollState>(
-    `SELECT p.id, p.status, p.round, (extract(epoch from p.closes_at) * 1000)::float8 AS closes_at_ms
-     FROM (SELECT set_config('synchronous_commit', 'on', true)) AS durable, polls p
-     WHERE p.deleted_at IS NULL AND p.id IN (${pollIds.map((_, i) => `$${i + 1}::uuid`).join(', ')})
-     ORDER BY p.id FOR SHARE OF p`,
-    pollIds,
-  );
-  for (const r of rows) polls.set(r.id, r);
-
+  const rows = await q<VoteRow>(WRITE_BATCH, [
+    JSON.stringify(
+      votes.map((v) => ({
+        poll_id: v.pollId,
+        round: v.round,
+        participant_id: v.participantId,
+        value: v.value,
+        client_msg_id: v.clientMsgId,
+        allow_change: v.allowChange,
+        cast_at: v.castAt,
+      })),
+    ),
+  ]);
   const outcomes: (VoteOutcome | undefined)[] = new Array(votes.length);
-  const pendingCheck: number[] = [];
-  const changeable: number[] = [];
-  const locked: number[] = [];
+  const refused: (AppError | undefined)[] = new Array(votes.length);
+  const unsettled: number[] = [];
   votes.forEach((v, i) => {
-    const p = polls.get(v.pollId);
-    const open =
-      p &&
-      p.status === 'open' &&
-      p.round === v.round &&
-      (p.closes_at_ms === null || v.castAt < Number(p.closes_at_ms));
-    if (!open) {
-      pendingCheck.push(i); // a retry of a stored answer is still acknowledged
-      outcomes[i] = {
-        ok: false,
-        error:
-          p?.status === 'draft'
-            ? new AppError('poll_not_open', 'This poll is not open.')
-            : new AppError('poll_closed', 'This poll has closed.'),
-      };
-    } else (v.allowChange ? changeable : locked).push(i);
+    const r = rows[i];
+    if (r.written) outcomes[i] = { ok: true, value: v.value, written: true };
+    else if (r.stored_msg_id === v.clientMsgId && r.stored_value !== null) {
+      outcomes[i] = { ok: true, value: r.stored_value, written: false }; // a retry of a stored answer
+    } else {
+      refused[i] = r.open
+        ? new AppError('answer_locked', 'You have already answered this poll.')
+        : r.status === 'draft'
+          ? new AppError('poll_not_open', 'This poll is not open.')
+          : new AppError('poll_closed', 'This poll has closed.');
+      unsettled.push(i);
+    }
   });
 
-  const insert = async (indexes: number[], allowChange: boolean) => {
-    if (indexes.length === 0) return;
+  if (unsettled.length) {
     const params: unknown[] = [];
-    const values = indexes.map((i) => {
-      const v = votes[i];
-      params.push(v.pollId, v.round, v.participantId, JSON.stringify(v.value), v.clientMsgId);
-      const b = params.length - 5;
-      return `($${b + 1}::uuid, $${b + 2}::int, $${b + 3}::uuid, $${b + 4}::jsonb, $${b + 5}::text)`;
-    });
-    const conflict = allowChange
-      ? `DO UPDATE SET value = EXCLUDED.value, client_msg_id = EXCLUDED.client_msg_id, updated_at = now()
-         WHERE responses.client_msg_id <> EXCLUDED.client_msg_id`
-      : 'DO NOTHING';
-    const done = await q<{ poll_id: string; participant_id: string }>(
-      `INSERT INTO responses (poll_id, round, participant_id, value, client_msg_id) VALUES ${values.join(', ')}
-       ON CONFLICT (poll_id, round, participant_id) ${conflict} RETURNING poll_id, participant_id`,
-      params,
-    );
-    const wrote = new Set(done.map((d) => `${d.poll_id}:${d.participant_id}`));
-    for (const i of indexes) {
-      const v = votes[i];
-      if (wrote.has(`${v.pollId}:${v.participantId}`))
-        outcomes[i] = { ok: true, value: v.value, written: true };
-      else pendingCheck.push(i);
-    }
-  };
-  await insert(changeable, true);
-  await insert(locked, false);
-
-  if (pendingCheck.length) {
-    const params: unknown[] = [];
-    const tuples = pendingCheck.map((i) => {
+    const tuples = unsettled.map((i) => {
       const v = votes[i];
       params.push(v.pollId, v.round, v.participantId);
       const b = params.length - 3;
@@ -295,16 +326,13 @@ export async function writeBatch(q: Query, votes: PendingVote[]): Promise<VoteOu
       params,
     );
     const byKey = new Map(existing.map((e) => [`${e.poll_id}:${e.participant_id}`, e]));
-    for (const i of pendingCheck) {
+    for (const i of unsettled) {
       const v = votes[i];
       const e = byKey.get(`${v.pollId}:${v.participantId}`);
-      if (e && e.client_msg_id === v.clientMsgId) outcomes[i] = { ok: true, value: e.value, written: false };
-      else if (!outcomes[i]) {
-        outcomes[i] = {
-          ok: false,
-          error: new AppError('answer_locked', 'You have already answered this poll.'),
-        };
-      }
+      outcomes[i] =
+        e && e.client_msg_id === v.clientMsgId
+          ? { ok: true, value: e.value, written: false }
+          : { ok: false, error: refused[i] as AppError };
     }
   }
   return outcomes as VoteOutcome[];
