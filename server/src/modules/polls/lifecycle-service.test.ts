@@ -275,9 +275,10 @@ describeStorage('poll lifecycle', (ctx) => {
       await other;
       const [outcome] = await batch;
       expect(outcome).toEqual({ ok: true, value: { type: 'true_false', value: true }, written: false });
-      const [r] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM responses WHERE poll_id = $1', [
-        pollIds[0],
-      ]);
+      const [r] = await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM responses WHERE poll_id = $1',
+        [pollIds[0]],
+      );
       expect(r.n).toBe(1);
     });
   }

@@ -208,10 +208,10 @@ export class VoteStore {
 /** One row per vote of the batch, in order: what the statement found and did for it. */
 type VoteRow = {
   /** The poll's status (null: no such poll, or deleted). */
-  status: string | null;
+  poll_status: string | null;
   /** Its poll is open, in its round, and the vote came before the deadline. */
-  open: boolean;
-  written: boolean;
+  is_open: boolean;
+  is_written: boolean;
   /** The participant's stored answer for the round as the statement began (null: none). */
   stored_msg_id: string | null;
   stored_value: AnswerValue | null;
@@ -219,56 +219,17 @@ type VoteRow = {
 
 /**
  * The whole group commit is ONE statement, so outside a transaction it is one round trip (PostgreSQL)
- * or one call (PGlite), its commit included:
- * - `set_config('synchronous_commit', 'on', true)`: the statement's transaction waits for its WAL
- *   flush, whatever the server's default; it is joined to the poll lookup, and a vote is written only
- *   when its poll is found, so no vote is ever committed without it;
- * - the polls are locked `FOR SHARE` (a concurrent close waits; one that committed first is seen);
- * - the votes whose poll is open, in their round and before its deadline are inserted; a conflict
- *   updates the answer where the poll allows changes (not for a retry: same clientMsgId) and
- *   otherwise does nothing;
- * - every vote comes back with whether it was written and the answer stored before the statement.
+ * or one call (PGlite), its commit included. It calls `handsup_write_votes` (migration
+ * 0005_vote_batch.sql, PL/pgSQL so its plan is kept per connection), which:
+ * - sets `synchronous_commit` on for the transaction: its commit waits for the WAL flush, whatever
+ *   the server's default;
+ * - locks the polls `FOR SHARE` (a concurrent close waits; one that committed first is seen);
+ * - inserts the votes whose poll is open, in their round and before its deadline; a conflict updates
+ *   the answer where the poll allows changes (not for a retry: same clientMsgId) and otherwise does
+ *   nothing;
+ * - returns, for every vote, whether it was written and the answer stored before the statement.
  */
-const WRITE_BATCH = `
-WITH v AS (
-  SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (
-    poll_id uuid, round int, participant_id uuid, value jsonb, client_msg_id text, allow_change boolean,
-    cast_at float8)) WITH ORDINALITY AS v(poll_id, round, participant_id, value, client_msg_id,
-    allow_change, cast_at, i)
-),
-p AS (
-  SELECT p.id, p.status, p.round, (extract(epoch from p.closes_at) * 1000)::float8 AS closes_at_ms
-  FROM (SELECT set_config('synchronous_commit', 'on', true)) AS durable, polls p
-  WHERE p.deleted_at IS NULL AND p.id IN (SELECT poll_id FROM v)
-  ORDER BY p.id FOR SHARE OF p
-),
-ok AS (
-  SELECT v.* FROM v JOIN p ON p.id = v.poll_id
-  WHERE p.status = 'open' AND p.round = v.round AND (p.closes_at_ms IS NULL OR v.cast_at < p.closes_at_ms)
-),
-changed AS (
-  INSERT INTO responses (poll_id, round, participant_id, value, client_msg_id)
-  SELECT poll_id, round, participant_id, value, client_msg_id FROM ok WHERE allow_change
-  ON CONFLICT (poll_id, round, participant_id) DO UPDATE
-    SET value = EXCLUDED.value, client_msg_id = EXCLUDED.client_msg_id, updated_at = now()
-    WHERE responses.client_msg_id <> EXCLUDED.client_msg_id
-  RETURNING poll_id, participant_id
-),
-added AS (
-  INSERT INTO responses (poll_id, round, participant_id, value, client_msg_id)
-  SELECT poll_id, round, participant_id, value, client_msg_id FROM ok WHERE NOT allow_change
-  ON CONFLICT (poll_id, round, participant_id) DO NOTHING
-  RETURNING poll_id, participant_id
-),
-w AS (SELECT * FROM changed UNION ALL SELECT * FROM added)
-SELECT p.status, ok.i IS NOT NULL AS open, w.participant_id IS NOT NULL AS written,
-       r.client_msg_id AS stored_msg_id, r.value AS stored_value
-FROM v
-LEFT JOIN p ON p.id = v.poll_id
-LEFT JOIN ok ON ok.i = v.i
-LEFT JOIN w ON w.poll_id = v.poll_id AND w.participant_id = v.participant_id
-LEFT JOIN responses r ON r.poll_id = v.poll_id AND r.round = v.round AND r.participant_id = v.participant_id
-ORDER BY v.i`;
+const WRITE_BATCH = 'SELECT * FROM handsup_write_votes($1::jsonb)';
 
 /**
  * One batch; returns one outcome per vote, in order. Outside a transaction (as the store calls it) the
@@ -295,13 +256,13 @@ export async function writeBatch(q: Query, votes: PendingVote[]): Promise<VoteOu
   const unsettled: number[] = [];
   votes.forEach((v, i) => {
     const r = rows[i];
-    if (r.written) outcomes[i] = { ok: true, value: v.value, written: true };
+    if (r.is_written) outcomes[i] = { ok: true, value: v.value, written: true };
     else if (r.stored_msg_id === v.clientMsgId && r.stored_value !== null) {
       outcomes[i] = { ok: true, value: r.stored_value, written: false }; // a retry of a stored answer
     } else {
-      refused[i] = r.open
+      refused[i] = r.is_open
         ? new AppError('answer_locked', 'You have already answered this poll.')
-        : r.status === 'draft'
+        : r.poll_status === 'draft'
           ? new AppError('poll_not_open', 'This poll is not open.')
           : new AppError('poll_closed', 'This poll has closed.');
       unsettled.push(i);
