@@ -239,6 +239,16 @@ describeStorage('poll lifecycle', (ctx) => {
     expect(r.n).toBe(3);
   });
 
+  test("a batch holding one student's answers to two rounds of a poll settles each on its own", async () => {
+    const { sessionId, pollIds } = await seed(db, 1);
+    const [s] = await addStudents(db, sessionId, 1);
+    await (await lifecycleOn(db)).open(pollIds[0]);
+    const current = voteOf(sessionId, pollIds[0], s, 'round-1');
+    const stale = { ...voteOf(sessionId, pollIds[0], s, 'round-2'), round: 2 }; // a round not running
+    const outcomes = await writeBatch(queryOf(db), [current, stale]);
+    expect(outcomes.map((o) => (o.ok ? o.written : o.error.code))).toEqual([true, 'poll_closed']);
+  });
+
   if (ctx.kind === 'postgres') {
     test('a retry whose first copy commits elsewhere while the batch runs is acknowledged once, not refused', async () => {
       const { sessionId, pollIds } = await seed(db, 1);

@@ -251,6 +251,9 @@ export async function writeBatch(q: Query, votes: PendingVote[]): Promise<VoteOu
       })),
     ),
   ]);
+  if (rows.length !== votes.length) {
+    throw new Error(`handsup_write_votes returned ${rows.length} rows for ${votes.length} votes`);
+  }
   const outcomes: (VoteOutcome | undefined)[] = new Array(votes.length);
   const refused: (AppError | undefined)[] = new Array(votes.length);
   const unsettled: number[] = [];

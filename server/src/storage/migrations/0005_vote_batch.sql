@@ -37,20 +37,20 @@ BEGIN
       ON CONFLICT (poll_id, round, participant_id) DO UPDATE
         SET value = EXCLUDED.value, client_msg_id = EXCLUDED.client_msg_id, updated_at = now()
         WHERE responses.client_msg_id <> EXCLUDED.client_msg_id
-      RETURNING poll_id, participant_id
+      RETURNING poll_id, round, participant_id
     ),
     added AS (
       INSERT INTO responses (poll_id, round, participant_id, value, client_msg_id)
       SELECT poll_id, round, participant_id, value, client_msg_id FROM ok WHERE NOT allow_change
       ON CONFLICT (poll_id, round, participant_id) DO NOTHING
-      RETURNING poll_id, participant_id
+      RETURNING poll_id, round, participant_id
     ),
     w AS (SELECT * FROM changed UNION ALL SELECT * FROM added)
     SELECT p.status, ok.i IS NOT NULL, w.participant_id IS NOT NULL, r.client_msg_id, r.value
     FROM v
     LEFT JOIN p ON p.id = v.poll_id
     LEFT JOIN ok ON ok.i = v.i
-    LEFT JOIN w ON w.poll_id = v.poll_id AND w.participant_id = v.participant_id
+    LEFT JOIN w ON w.poll_id = v.poll_id AND w.round = v.round AND w.participant_id = v.participant_id
     LEFT JOIN responses r ON r.poll_id = v.poll_id AND r.round = v.round AND r.participant_id = v.participant_id
     ORDER BY v.i;
 END;
