@@ -15,7 +15,7 @@ import {
   type SessionEvent,
   type VotesEvent,
 } from '../modules/polls/events.ts';
-import type { PendingVote } from '../modules/polls/vote-store.ts';
+import type { PendingVote } from '../modules/polls/vote-batch.ts';
 import { type Conn, closeConn } from './connection.ts';
 import { openPolls, socketsByRole } from './metrics.ts';
 import { type RoomContext, SessionRoom } from './session-room.ts';

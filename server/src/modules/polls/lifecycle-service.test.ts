@@ -6,7 +6,8 @@ import type { Database } from '../../storage/database.ts';
 import { describeStorage } from '../../testing/storage-matrix.ts';
 import { PollLifecycle } from './lifecycle-service.ts';
 import { inTransaction, type Query, queryOf } from './sql.ts';
-import { type PendingVote, VoteStore, writeBatch } from './vote-store.ts';
+import { type PendingVote, writeBatch } from './vote-batch.ts';
+import { VoteStore } from './vote-store.ts';
 
 const content = JSON.stringify({ type: 'true_false' });
 const settings = JSON.stringify({
@@ -247,6 +248,26 @@ describeStorage('poll lifecycle', (ctx) => {
     const stale = { ...voteOf(sessionId, pollIds[0], s, 'round-2'), round: 2 }; // a round not running
     const outcomes = await writeBatch(queryOf(db), [current, stale]);
     expect(outcomes.map((o) => (o.ok ? o.written : o.error.code))).toEqual([true, 'poll_closed']);
+  });
+
+  test('when the second look fails after the batch committed, written votes stay acknowledged and the rest are retryable', async () => {
+    const { sessionId, pollIds } = await seed(db, 2); // the second poll stays a draft
+    const [a, b] = await addStudents(db, sessionId, 2);
+    await (await lifecycleOn(db)).open(pollIds[0]);
+    let calls = 0;
+    const failingSecond: Query = (text, params) => {
+      calls++;
+      return calls === 1 ? queryOf(db)(text, params) : Promise.reject(new Error('connection lost'));
+    };
+    const outcomes = await writeBatch(failingSecond, [
+      voteOf(sessionId, pollIds[0], a, 'kept'),
+      voteOf(sessionId, pollIds[1], b, 'to-draft'),
+    ]);
+    expect(outcomes.map((o) => (o.ok ? o.written : o.error.code))).toEqual([true, 'unavailable']);
+    const [r] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM responses WHERE poll_id = $1', [
+      pollIds[0],
+    ]);
+    expect(r.n).toBe(1);
   });
 
   if (ctx.kind === 'postgres') {

@@ -1,4 +1,4 @@
--- The vote path's group commit as one function (issue 4; src/modules/polls/vote-store.ts explains the
+-- The vote path's group commit as one function (issue 4; src/modules/polls/vote-batch.ts explains the
 -- rules). One call is one statement: outside a transaction, one round trip with its commit. Written as
 -- PL/pgSQL because PL/pgSQL keeps its query plan for the connection: the same statement sent as text
 -- is planned on every call (~2 ms in the embedded database, more than the write itself).
