@@ -37,18 +37,21 @@ export interface Conn {
   dropped: number;
 }
 
-/** A message serialised without its `seq`, ready to be stamped for each connection. */
+/**
+ * A message serialised without its `seq` and without its opening brace, ready to be stamped for each
+ * connection: `{"seq":N,` + prepared (one concatenation per socket, nothing else).
+ */
 export type Prepared = string;
 
 export const prepare = (message: OutgoingMessage | Record<string, unknown>): Prepared =>
-  JSON.stringify(message);
+  JSON.stringify(message).slice(1);
 
 /** Slow consumers: past this many dropped frames the connection is closed so it reconnects and resyncs. */
 const MAX_DROPPED = 3;
 
 export const sendPrepared = (conn: Conn, body: Prepared): boolean => {
   const seq = conn.seq++;
-  const ok = conn.write(`{"seq":${seq},${body.slice(1)}`);
+  const ok = conn.write(`{"seq":${seq},${body}`);
   if (!ok && ++conn.dropped >= MAX_DROPPED) {
     conn.end(4003, 'unavailable');
   }

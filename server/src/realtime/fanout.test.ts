@@ -107,3 +107,33 @@ test('a results frame still waiting for its turn is replaced by the newer one, n
     expect(sent.map((m) => m.seq)).toEqual([0, 1, 2, 3]);
   }
 });
+
+test('a results frame that waited behind a long broadcast goes out with the counts of when it starts', async () => {
+  const members = new Set<Conn>(Array.from({ length: 12 }, (_, i) => conn(`s${i}`, 'student')));
+  const f = new Fanout(
+    () => members,
+    () => 0,
+    undefined,
+    4,
+  );
+  let count = 1;
+  let sessionChanged = false;
+  const refresh = () => (sessionChanged ? null : { teacher: results(count), student: results(count) });
+  f.broadcast(results(1), results(1), undefined, 'latest', refresh); // starts at once: counts of now
+  f.broadcast(results(2), results(2), undefined, 'latest', refresh); // waits three turns
+  count = 5; // answers counted while the first frame is still being written
+  while (f.busy) await new Promise((r) => setImmediate(r));
+  for (const c of members) {
+    expect((c as ReturnType<typeof conn>).sent.map((m) => m.answeredCount)).toEqual([1, 5]);
+  }
+
+  // When the state moved on (refresh says null), the frame goes out as it was queued.
+  f.broadcast(results(6), results(6), undefined, 'latest', refresh);
+  f.broadcast(results(7), results(7), undefined, 'latest', refresh);
+  sessionChanged = true;
+  count = 9;
+  while (f.busy) await new Promise((r) => setImmediate(r));
+  for (const c of members) {
+    expect((c as ReturnType<typeof conn>).sent.map((m) => m.answeredCount)).toEqual([1, 5, 5, 7]);
+  }
+});

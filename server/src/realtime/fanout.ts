@@ -27,6 +27,12 @@ type Job = {
   done?: () => void;
   /** Whether a newer 'latest' broadcast may take this job's place while it waits (results frames). */
   latest: boolean;
+  /**
+   * Rebuilds the messages from the state of the moment the job starts being written (results
+   * frames: a frame that waited behind a long broadcast goes out with the newest counts), or null to
+   * keep the queued ones (the state has moved on in a way the queued frames must not skip).
+   */
+  refresh?: () => { teacher: OutgoingMessage | null; student: OutgoingMessage | null } | null;
 };
 
 export class Fanout {
@@ -53,6 +59,7 @@ export class Fanout {
     student: OutgoingMessage | null,
     done?: () => void,
     mode: 'queue' | 'latest' = 'queue',
+    refresh?: Job['refresh'],
   ): void {
     const latest = mode === 'latest';
     const last = this.queue.at(-1);
@@ -60,6 +67,7 @@ export class Fanout {
       const before = last.done;
       last.teacher = teacher;
       last.student = student;
+      last.refresh = refresh;
       last.conns = [...(student ? this.members() : this.teachers())];
       last.done = () => {
         before?.();
@@ -70,7 +78,7 @@ export class Fanout {
     if (teacher) messagesOut.inc({ type: teacher.type });
     if (student) messagesOut.inc({ type: student.type });
     const to = student ? this.members() : this.teachers();
-    this.queue.push({ teacher, student, conns: [...to], next: 0, done, latest });
+    this.queue.push({ teacher, student, conns: [...to], next: 0, done, latest, refresh });
     if (!this.scheduled) this.drain();
   }
 
@@ -104,6 +112,14 @@ export class Fanout {
   }
 
   private write(job: Job, end: number): void {
+    if (job.next === 0 && job.refresh) {
+      const fresh = job.refresh();
+      job.refresh = undefined;
+      if (fresh) {
+        job.teacher = fresh.teacher;
+        job.student = fresh.student;
+      }
+    }
     const members = this.members();
     let t: string | null = null;
     let s: string | null = null;

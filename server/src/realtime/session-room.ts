@@ -371,13 +371,15 @@ export class SessionRoom {
   /**
    * Queues the current results for everyone. In a room so big that writing a frame to all of it takes
    * longer than the interval, frames do not queue up behind each other with stale counts: a results
-   * frame still waiting for its turn is replaced by the newer one (fanout.ts, `latest`).
+   * frame still waiting for its turn is replaced by the newer one (fanout.ts, `latest`), and carries
+   * the counts of the moment it starts going out, not of the moment it was queued.
    */
   private broadcastResults(): void {
     const cur = this.current;
     const changedAt = this.tallyChangedAt;
     this.tallyChangedAt = null;
     if (!cur || this.conns.size === 0) return;
+    const version = this.state.version;
     this.fanout.broadcast(
       frames.resultsUpdated('teacher', this.state, cur.poll, cur.tally, this.now),
       frames.resultsUpdated('student', this.state, cur.poll, cur.tally, this.now),
@@ -385,6 +387,15 @@ export class SessionRoom {
         if (changedAt !== null) broadcastSeconds.observe((performance.now() - changedAt) / 1000);
       },
       'latest',
+      // Counts as of the moment the frame starts going out, unless the poll or the session changed
+      // meanwhile: then the frames already queued for that change must not be overtaken.
+      () =>
+        this.current === cur && this.state.version === version
+          ? {
+              teacher: frames.resultsUpdated('teacher', this.state, cur.poll, cur.tally, this.now),
+              student: frames.resultsUpdated('student', this.state, cur.poll, cur.tally, this.now),
+            }
+          : null,
     );
   }
 
