@@ -15,8 +15,13 @@ import type { OutgoingMessage } from '@handsup/protocol';
 import { type Conn, prepare, sendPrepared } from './connection.ts';
 import { messagesOut } from './metrics.ts';
 
-/** Connections served per turn of the event loop (about 2 ms of socket writes). */
-export const FANOUT_CHUNK = 256;
+/**
+ * Connections served per turn of the event loop: about 1.5 ms of socket writes (~12 µs each), so a
+ * vote, or PostgreSQL's reply to a vote batch, waits at most that long behind a broadcast. Measured
+ * at 5,000 students on PostgreSQL: answer->ack p99 48-64 ms with 128, 61-76 ms with 256; the
+ * embedded shape, whose batches do not wait for a reply from another process, saw no difference.
+ */
+export const FANOUT_CHUNK = 128;
 
 type Job = {
   teacher: OutgoingMessage | null;
