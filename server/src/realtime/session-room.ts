@@ -25,7 +25,7 @@ import { pollFromJson } from '../modules/polls/poll-rows.ts';
 import type { VoteStore } from '../modules/polls/vote-store.ts';
 import { Coalescer } from './coalescer.ts';
 import { type Conn, send } from './connection.ts';
-import { Fanout } from './fanout.ts';
+import { Fanout, fanoutChunkFor } from './fanout.ts';
 import * as frames from './frames.ts';
 import { type LiveState, loadLiveState, loadVersion } from './live-state.ts';
 import { broadcastSeconds } from './metrics.ts';
@@ -66,11 +66,7 @@ export class SessionRoom {
   private tallyChangedAt: number | null = null;
   readonly results = new Coalescer(1000 / RESULTS_MAX_PER_SECOND, () => this.broadcastResults());
   readonly presenceOut = new Coalescer(500, () => this.broadcastPresence());
-  private readonly fanout = new Fanout(
-    () => this.conns,
-    () => this.now,
-    () => this.teachers,
-  );
+  private readonly fanout: Fanout;
   readonly ready: Promise<void>;
 
   constructor(
@@ -78,6 +74,12 @@ export class SessionRoom {
     private readonly ctx: RoomContext,
     subscribe: (handler: (e: SessionEvent) => void) => Promise<() => Promise<void>>,
   ) {
+    this.fanout = new Fanout(
+      () => this.conns,
+      () => this.now,
+      () => this.teachers,
+      fanoutChunkFor(ctx.deps.database.kind),
+    );
     this.answers = new RoundAnswers(ctx.deps, sessionId);
     this.ready = (async () => {
       // Subscribe before reading, so no change falls between the read and the subscription.
