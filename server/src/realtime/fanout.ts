@@ -23,9 +23,9 @@ export const FANOUT_CHUNK = 256;
  * The chunk for a storage engine. On PostgreSQL a vote batch's commit happens in another process and
  * comes back as a reply that waits behind the chunk being written: half the chunk, half that wait.
  * With PGlite the commit itself runs on this thread, between chunks: more turns let more of it in
- * and stretch the broadcast. Alternating bench runs at 5,000 students (AMD EPYC, 2 vCPU): PostgreSQL
- * answer->ack p99 52-64 ms with 128 against 61-76 with 256; embedded answer->visible p99 262-316 ms
- * with 128 against 205-250 with 256.
+ * and stretch the broadcast. Bench runs at 5,000 students (AMD EPYC, 2 vCPU): PostgreSQL
+ * answer->ack p99 48-64 ms with 128 against 61-76 with 256; embedded, three alternating pairs,
+ * answer->visible p50 151-160 ms with 128 against 128-150 with 256 (the p99s overlapped).
  */
 export const fanoutChunkFor = (storage: StorageKind): number =>
   storage === 'postgres' ? FANOUT_CHUNK / 2 : FANOUT_CHUNK;
