@@ -101,6 +101,73 @@ describeStorage('joining by code', ({ open }) => {
     expect(returning.body.error.code).toBe('session_not_live');
   });
 
+  /** Runs `f` with every session-by-code read of the join service passed through `spy`. */
+  const withSessionReads = async (
+    spy: (read: () => Promise<unknown[]>) => Promise<unknown[]>,
+    f: () => Promise<void>,
+  ) => {
+    const db = t.deps.database;
+    const original = db.query;
+    db.query = ((sql: string, params?: unknown[]) =>
+      sql.includes('FROM sessions WHERE join_code')
+        ? spy(() => original.call(db, sql, params))
+        : original.call(db, sql, params)) as typeof db.query;
+    try {
+      await f();
+    } finally {
+      db.query = original;
+    }
+  };
+
+  test('a class that misses the code cache together reads the session once', async () => {
+    const s = await session(); // starting it emptied the cache
+    let reads = 0;
+    await withSessionReads(
+      (read) => {
+        reads += 1;
+        return read();
+      },
+      async () => {
+        const joins = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            t.call('POST', `/api/join/${s.joinCode}`, { body: {}, ip: `10.2.0.${i}` }),
+          ),
+        );
+        expect(joins.map((j) => j.status)).toEqual(Array(20).fill(200));
+      },
+    );
+    expect(reads).toBe(1);
+  });
+
+  test('a read that began before the session stopped does not keep admitting joins', async () => {
+    const s = await session();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let held = false;
+    await withSessionReads(
+      async (read) => {
+        const rows = await read();
+        if (!held) {
+          held = true; // read while live; the stop lands before this read returns
+          await gate;
+        }
+        return rows;
+      },
+      async () => {
+        const first = t.call('POST', `/api/join/${s.joinCode}`, { body: {}, ip: '10.3.0.1' });
+        while (!held) await Bun.sleep(5);
+        await t.call('POST', `/api/sessions/${s.id}/stop`, { token: teacher.token });
+        release();
+        expect((await first).status).toBe(200); // as a join a moment before the stop
+        const after = await t.call('POST', `/api/join/${s.joinCode}`, { body: {}, ip: '10.3.0.2' });
+        expect(after.status).toBe(404);
+        expect(after.body.error.code).toBe('session_unavailable');
+      },
+    );
+  });
+
   test('failed look-ups are strictly limited per address (429 + Retry-After even for a right code), joins loosely', async () => {
     const s = await session();
     for (let i = 0; i < FAILED_PER_MINUTE; i++) {

@@ -64,24 +64,44 @@ export function createJoinService(deps: AppDeps) {
    * join is checked against the room's state anyway, so a stopped session admits no one.
    */
   const liveByCode = new Map<string, { row: SessionRow; until: number }>();
+  /** Reads in progress by join code: a class that misses the cache together shares one read. */
+  const reading = new Map<string, Promise<SessionRow | undefined>>();
+  /** Bumped by every lifecycle change: a read that began before one must not fill the cache. */
+  let generation = 0;
   onSessionLifecycle(deps, (e) => {
+    generation += 1;
+    reading.clear();
     for (const [code, v] of liveByCode) if (v.row.id === e.sessionId) liveByCode.delete(code);
   });
 
-  async function find(code: string): Promise<SessionRow | undefined> {
-    const normalized = normalizeJoinCode(code);
-    const hit = liveByCode.get(normalized);
-    if (hit && hit.until > clock.now()) return hit.row;
+  async function read(normalized: string): Promise<SessionRow | undefined> {
+    const began = generation;
     const [row] = await database.query<SessionRow>(
       `SELECT id, title, course_id, owner_id, join_code, status, settings, created_at, updated_at, deleted_at
        FROM sessions WHERE join_code = $1 AND status <> 'archived' AND deleted_at IS NULL`,
       [normalized],
     );
+    if (generation !== began) return row; // a stop, archive or delete may have landed meanwhile
     if (row?.status === 'live') {
       if (liveByCode.size >= LIVE_CODE_CACHE_MAX) liveByCode.clear();
       liveByCode.set(normalized, { row, until: clock.now() + LIVE_CODE_CACHE_MS });
     } else liveByCode.delete(normalized);
     return row;
+  }
+
+  function find(code: string): Promise<SessionRow | undefined> {
+    const normalized = normalizeJoinCode(code);
+    const hit = liveByCode.get(normalized);
+    if (hit && hit.until > clock.now()) return Promise.resolve(hit.row);
+    let pending = reading.get(normalized);
+    if (!pending) {
+      const p = read(normalized).finally(() => {
+        if (reading.get(normalized) === p) reading.delete(normalized);
+      });
+      reading.set(normalized, p);
+      pending = p;
+    }
+    return pending;
   }
 
   const summary = (row: SessionRow): JoinSummary => {
