@@ -85,6 +85,21 @@ describeStorage('vote batch', (ctx) => {
     expect(outcomes.map((o) => (o.ok ? o.written : o.error.code))).toEqual([true, 'poll_closed']);
   });
 
+  test("the second look tells one round's stored answer from another's", async () => {
+    const { sessionId, pollIds } = await seed(db, 1); // a draft: nothing is written
+    const [s] = await addStudents(db, sessionId, 1);
+    await db.query(
+      `INSERT INTO responses (poll_id, round, participant_id, value, client_msg_id) VALUES ($1, 2, $2, $3::jsonb, 'x')`,
+      [pollIds[0], s.participantId, JSON.stringify({ type: 'true_false', value: true })],
+    );
+    // Round 1 holds nothing, so 'x' there is no retry; round 2 holds 'x', so 'y' there is none either.
+    const outcomes = await writeBatch(queryOf(db), [
+      voteOf(sessionId, pollIds[0], s, 'x'),
+      { ...voteOf(sessionId, pollIds[0], s, 'y'), round: 2 },
+    ]);
+    expect(outcomes.map((o) => (o.ok ? o.written : o.error.code))).toEqual(['poll_not_open', 'poll_not_open']);
+  });
+
   test('when the second look fails after the batch committed, written votes stay acknowledged and the rest are retryable', async () => {
     const { sessionId, pollIds } = await seed(db, 2); // the second poll stays a draft
     const [a, b] = await addStudents(db, sessionId, 2);

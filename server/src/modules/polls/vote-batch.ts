@@ -109,25 +109,27 @@ export async function writeBatch(q: Query, votes: PendingVote[]): Promise<VoteOu
     const b = params.length - 3;
     return `($${b + 1}::uuid, $${b + 2}::int, $${b + 3}::uuid)`;
   });
+  const key = (pollId: string, round: number, participantId: string) => `${pollId}:${round}:${participantId}`;
   let stored: Map<string, { client_msg_id: string; value: AnswerValue }>;
   try {
     const existing = await q<{
       poll_id: string;
+      round: number;
       participant_id: string;
       client_msg_id: string;
       value: AnswerValue;
     }>(
-      `SELECT poll_id, participant_id, client_msg_id, value FROM responses WHERE (poll_id, round, participant_id) IN (${tuples.join(', ')})`,
+      `SELECT poll_id, round, participant_id, client_msg_id, value FROM responses WHERE (poll_id, round, participant_id) IN (${tuples.join(', ')})`,
       params,
     );
-    stored = new Map(existing.map((e) => [`${e.poll_id}:${e.participant_id}`, e]));
+    stored = new Map(existing.map((e) => [key(e.poll_id, e.round, e.participant_id), e]));
   } catch {
     for (const i of unsettled) outcomes[i] = unavailable();
     return outcomes as VoteOutcome[];
   }
   for (const i of unsettled) {
     const v = votes[i];
-    const e = stored.get(`${v.pollId}:${v.participantId}`);
+    const e = stored.get(key(v.pollId, v.round, v.participantId));
     outcomes[i] =
       e?.client_msg_id === v.clientMsgId
         ? { ok: true, value: e.value, written: false }
