@@ -22,6 +22,20 @@ const conn = (id: string, role: 'teacher' | 'student') => {
   return c;
 };
 
+/** A class of students served four connections per turn, with the clock stopped. */
+const classOf = (students: number) => {
+  const members = new Set<Conn>(Array.from({ length: students }, (_, i) => conn(`s${i}`, 'student')));
+  return {
+    members,
+    f: new Fanout(
+      () => members,
+      () => 0,
+      undefined,
+      4,
+    ),
+  };
+};
+
 const presence = (connected: number) =>
   ({ type: 'presence.updated', connected, answered: 0 }) as unknown as OutgoingMessage;
 const results = (n: number) =>
@@ -86,13 +100,7 @@ test('a teacher-only frame goes to the teachers without a pass over the class; l
 });
 
 test('a results frame still waiting for its turn is replaced by the newer one, never queued behind it', async () => {
-  const members = new Set<Conn>(Array.from({ length: 12 }, (_, i) => conn(`s${i}`, 'student')));
-  const f = new Fanout(
-    () => members,
-    () => 0,
-    undefined,
-    4,
-  );
+  const { members, f } = classOf(12);
   const done: string[] = [];
   f.broadcast(results(1), results(1), () => done.push('r1'), 'latest'); // being written
   f.broadcast(results(2), results(2), () => done.push('r2'), 'latest'); // waits
@@ -109,13 +117,7 @@ test('a results frame still waiting for its turn is replaced by the newer one, n
 });
 
 test('a results frame that waited behind a long broadcast goes out with the counts of when it starts', async () => {
-  const members = new Set<Conn>(Array.from({ length: 12 }, (_, i) => conn(`s${i}`, 'student')));
-  const f = new Fanout(
-    () => members,
-    () => 0,
-    undefined,
-    4,
-  );
+  const { members, f } = classOf(12);
   let count = 1;
   let sessionChanged = false;
   const refresh = () => (sessionChanged ? null : { teacher: results(count), student: results(count) });

@@ -382,22 +382,21 @@ export class SessionRoom {
     this.tallyChangedAt = null;
     if (!cur || this.conns.size === 0) return;
     const version = this.state.version;
+    const build = () => ({
+      teacher: frames.resultsUpdated('teacher', this.state, cur.poll, cur.tally, this.now),
+      student: frames.resultsUpdated('student', this.state, cur.poll, cur.tally, this.now),
+    });
+    const queued = build();
     this.fanout.broadcast(
-      frames.resultsUpdated('teacher', this.state, cur.poll, cur.tally, this.now),
-      frames.resultsUpdated('student', this.state, cur.poll, cur.tally, this.now),
+      queued.teacher,
+      queued.student,
       () => {
         if (changedAt !== null) broadcastSeconds.observe((performance.now() - changedAt) / 1000);
       },
       'latest',
       // Counts as of the moment the frame starts going out, unless the poll or the session changed
       // meanwhile: then the frames already queued for that change must not be overtaken.
-      () =>
-        this.current === cur && this.state.version === version
-          ? {
-              teacher: frames.resultsUpdated('teacher', this.state, cur.poll, cur.tally, this.now),
-              student: frames.resultsUpdated('student', this.state, cur.poll, cur.tally, this.now),
-            }
-          : null,
+      () => (this.current === cur && this.state.version === version ? build() : null),
     );
   }
 
