@@ -97,7 +97,10 @@ describeStorage('vote batch', (ctx) => {
       voteOf(sessionId, pollIds[0], s, 'x'),
       { ...voteOf(sessionId, pollIds[0], s, 'y'), round: 2 },
     ]);
-    expect(outcomes.map((o) => (o.ok ? o.written : o.error.code))).toEqual(['poll_not_open', 'poll_not_open']);
+    expect(outcomes.map((o) => (o.ok ? o.written : o.error.code))).toEqual([
+      'poll_not_open',
+      'poll_not_open',
+    ]);
   });
 
   test('when the second look fails after the batch committed, written votes stay acknowledged and the rest are retryable', async () => {
