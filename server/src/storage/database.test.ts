@@ -1,5 +1,9 @@
 import { expect, test } from 'bun:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describeStorage } from '../testing/storage-matrix.ts';
+import { openDatabase } from './database.ts';
 import { listMigrations } from './migrate.ts';
 
 async function seedSession(q: (sql: string, p?: unknown[]) => Promise<Record<string, unknown>[]>) {
@@ -95,3 +99,25 @@ describeStorage('storage', ({ open, kind }) => {
     });
   }
 });
+
+test('the embedded database runs with the small-footprint settings, on disk and in memory', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'handsup-conf-'));
+  const settings = `SELECT name, setting, unit FROM pg_settings
+    WHERE name IN ('shared_buffers', 'max_connections') ORDER BY name`;
+  try {
+    for (const dataDir of [dir, null]) {
+      const db = await openDatabase({ kind: 'pglite', dataDir });
+      try {
+        // shared_buffers is counted in 8 kB pages: 512 pages = 4 MB.
+        expect(await db.query(settings)).toEqual([
+          { name: 'max_connections', setting: '4', unit: null },
+          { name: 'shared_buffers', setting: '512', unit: '8kB' },
+        ]);
+      } finally {
+        await db.close();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);

@@ -73,7 +73,7 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
     if (pgDir && !existsSync(join(pgDir, 'PG_VERSION'))) await initClusterInChild(pgDir);
     pg = pgDir
       ? await PGlite.create(pgDir, { postgresqlconf: PGLITE_CONF })
-      : await PGlite.create(loadDataDir ? { loadDataDir } : {});
+      : await PGlite.create({ postgresqlconf: PGLITE_CONF, ...(loadDataDir ? { loadDataDir } : {}) });
   } catch (e) {
     lock?.release();
     throw e;
