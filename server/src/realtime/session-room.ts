@@ -1,10 +1,7 @@
 /**
- * One session as seen by this node: its live state, the tally of the poll on screen, and the local
- * connections. It applies bus events (dropping any older than its state version), turns them into
- * frames per audience, and coalesces results and presence frames. The tally is exact: it holds one
- * entry per participant (an answer change moves it), is rebuilt when a poll or round comes on screen —
- * from the running-results cache (crossNode.answers) when it holds the round, else from the database,
- * which then seeds the cache — and vote events arriving during a rebuild are replayed onto it. Over
+ * One session as seen by this node: its live state, the poll on screen with its exact tally
+ * (shown-poll.ts), and the local connections. It applies bus events (dropping any older than its state
+ * version), turns them into frames per audience, and coalesces results and presence frames. Over
  * Redis, whose pub/sub may drop an event, an open poll's tally is also rebuilt every maintenance pass
  * (from the cache) and every DATABASE_RECOUNT_EVERY passes from the database; the in-process bus
  * drops nothing, so the embedded shape needs neither.
@@ -17,7 +14,7 @@ import {
   type Presence,
   RESULTS_MAX_PER_SECOND,
 } from '@handsup/protocol';
-import { decideVote, type Poll, PollTally, tallyFrom } from '../domain/polls/index.ts';
+import { decideVote, type Poll } from '../domain/polls/index.ts';
 import type { AppDeps } from '../http/context.ts';
 import type { SessionEvent, StateEvent, VoteRecord } from '../modules/polls/events.ts';
 import type { PollLifecycle } from '../modules/polls/lifecycle-service.ts';
@@ -30,6 +27,7 @@ import * as frames from './frames.ts';
 import { type LiveState, loadLiveState, loadVersion } from './live-state.ts';
 import { broadcastSeconds } from './metrics.ts';
 import { RoundAnswers } from './round-answers.ts';
+import { type Shown, ShownPoll } from './shown-poll.ts';
 
 export type RoomContext = {
   deps: Pick<AppDeps, 'database' | 'crossNode' | 'clock' | 'log' | 'nodeId'>;
@@ -42,17 +40,12 @@ export type RoomContext = {
 /** Over Redis, an open poll's tally is rebuilt from the database every this many maintenance passes. */
 const DATABASE_RECOUNT_EVERY = 6;
 
-type Current = { poll: Poll; tally: PollTally; meta: Map<string, { c: string; v: VoteRecord['v'] }> };
-
 export class SessionRoom {
   readonly conns = new Set<Conn>();
   /** The teachers among `conns`: teacher-only frames (presence) go to them without a pass over the class. */
   private readonly teachers = new Set<Conn>();
   state!: LiveState;
-  current: Current | null = null;
-  /** Vote records received while a recount runs, replayed onto its result. */
-  private buffer: { pollId: string; round: number; records: VoteRecord[] }[] | null = null;
-  private recountGen = 0;
+  private readonly shown: ShownPoll;
   /** Maintenance passes with a poll open (every DATABASE_RECOUNT_EVERY-th recounts from the database). */
   private passes = 0;
   readonly answers: RoundAnswers;
@@ -81,14 +74,16 @@ export class SessionRoom {
       fanoutChunkFor(ctx.deps.database.kind),
     );
     this.answers = new RoundAnswers(ctx.deps, sessionId);
+    const shown = new ShownPoll(this.answers, () => this.tallyRebuilt(), ctx.deps.log, sessionId);
+    this.shown = shown;
     this.ready = (async () => {
       // Subscribe before reading, so no change falls between the read and the subscription.
       this.unsubscribe = await subscribe((e) => this.onEvent(e));
       const state = await loadLiveState(ctx.deps, sessionId);
       if (!state) throw new AppError('session_unavailable', 'This session does not exist.');
       this.state = state;
-      const shown = state.openPoll ?? state.lastClosed;
-      if (shown) this.setCurrent(shown);
+      const onScreen = state.openPoll ?? state.lastClosed;
+      if (onScreen) shown.show(onScreen);
       const pending = this.pending ?? [];
       this.pending = null;
       for (const e of pending) this.onEvent(e);
@@ -96,6 +91,16 @@ export class SessionRoom {
       this.maintenance = setInterval(() => void this.maintain(), ctx.maintenanceMs);
     })();
     this.ready.catch(() => {});
+  }
+
+  private tallyRebuilt(): void {
+    this.results.request();
+    this.presenceOut.request();
+  }
+
+  /** The poll on screen (open, or the last closed) and its tally. */
+  get current(): Shown | null {
+    return this.shown.current;
   }
 
   private get now(): number {
@@ -134,13 +139,7 @@ export class SessionRoom {
 
   /** Votes committed (here or on another node): exact per participant, so applying twice is harmless. */
   applyVotes(pollId: string, round: number, records: VoteRecord[]): void {
-    const cur = this.current;
-    if (!cur || cur.poll.id !== pollId || cur.poll.round !== round) return;
-    for (const r of records) {
-      cur.tally.record(r.p, r.v, r.n);
-      cur.meta.set(r.p, { c: r.c, v: r.v });
-    }
-    this.buffer?.push({ pollId, round, records });
+    if (!this.shown.apply(pollId, round, records)) return;
     this.tallyChangedAt ??= performance.now();
     this.results.request();
     this.presenceOut.request();
@@ -163,7 +162,7 @@ export class SessionRoom {
       case 'opened':
         if (!poll) break;
         s.openPoll = poll;
-        this.setCurrent(poll);
+        this.shown.show(poll);
         this.broadcast(
           frames.pollOpened('teacher', s, poll, e.version, this.now),
           frames.pollOpened('student', s, poll, e.version, this.now),
@@ -174,10 +173,10 @@ export class SessionRoom {
         if (s.openPoll?.id === poll.id) s.openPoll = null;
         s.lastClosed = poll;
         if (this.current?.poll.id === poll.id) this.current.poll = poll;
-        else this.setCurrent(poll);
+        else this.shown.show(poll);
         this.closedFrames(poll, e.version);
         // Votes committed just before the close may still be on their way from other nodes.
-        setTimeout(() => void this.recount(), 250);
+        setTimeout(() => void this.shown.recount(), 250);
         break;
       case 'extended':
         if (!poll) break;
@@ -220,10 +219,7 @@ export class SessionRoom {
           if (s.openPoll?.id === poll.id) s.openPoll = null;
           if (s.lastClosed?.id === poll.id) s.lastClosed = null;
         } else this.replaceShown(poll);
-        if (this.current?.poll.id === poll.id) {
-          this.current = { poll, tally: new PollTally(poll.content), meta: new Map() };
-          void this.recount();
-        }
+        if (this.current?.poll.id === poll.id) this.shown.restart(poll);
         const teacher = frames.pollUpdated('teacher', s, poll, e.version);
         this.broadcast(
           teacher,
@@ -235,7 +231,7 @@ export class SessionRoom {
         if (poll && (s.openPoll?.id === poll.id || s.lastClosed?.id === poll.id)) {
           if (s.openPoll?.id === poll.id) s.openPoll = null;
           if (s.lastClosed?.id === poll.id) s.lastClosed = null;
-          if (this.current?.poll.id === poll.id) this.current = null;
+          if (this.current?.poll.id === poll.id) this.shown.clear();
           void this.snapshotAll();
         }
         break;
@@ -269,51 +265,6 @@ export class SessionRoom {
     );
   }
 
-  private setCurrent(poll: Poll): void {
-    const cur = this.current;
-    if (cur && cur.poll.id === poll.id && cur.poll.round === poll.round) {
-      cur.poll = poll;
-      return;
-    }
-    this.current = { poll, tally: new PollTally(poll.content), meta: new Map() };
-    void this.recount();
-  }
-
-  /**
-   * Rebuilds the tally of the poll on screen, replaying votes that arrive meanwhile: from the
-   * running-results cache when it holds the round (`source` 'cache'), else from the database.
-   */
-  async recount(source: 'cache' | 'database' = 'cache'): Promise<void> {
-    const cur = this.current;
-    if (!cur || this.disposed) return;
-    const gen = ++this.recountGen;
-    this.buffer = [];
-    try {
-      const rows = await this.answers.load(cur.poll, source);
-      if (gen !== this.recountGen || this.current !== cur) return;
-      const tally = tallyFrom(
-        cur.poll.content,
-        rows.map((r) => ({ participantId: r.p, value: r.v, name: r.n })),
-      );
-      const meta = new Map(rows.map((r) => [r.p, { c: r.c, v: r.v }]));
-      for (const b of this.buffer ?? []) {
-        if (b.pollId !== cur.poll.id || b.round !== cur.poll.round) continue;
-        for (const r of b.records) {
-          tally.record(r.p, r.v, r.n);
-          meta.set(r.p, { c: r.c, v: r.v });
-        }
-      }
-      cur.tally = tally;
-      cur.meta = meta;
-      this.results.request();
-      this.presenceOut.request();
-    } catch (e) {
-      this.ctx.deps.log.warn('recount failed', { err: e as Error, sessionId: this.sessionId });
-    } finally {
-      if (gen === this.recountGen) this.buffer = null;
-    }
-  }
-
   /** Re-reads the state from the database; on news, everyone here gets a fresh snapshot. */
   async reload(): Promise<void> {
     try {
@@ -321,8 +272,8 @@ export class SessionRoom {
       if (!state || this.disposed || state.version <= this.state.version) return;
       this.state = state;
       const shown = state.openPoll ?? state.lastClosed;
-      if (shown) this.setCurrent(shown);
-      else this.current = null;
+      if (shown) this.shown.show(shown);
+      else this.shown.clear();
       this.scheduleDeadline();
       await this.snapshotAll();
     } catch (e) {
@@ -337,7 +288,7 @@ export class SessionRoom {
       else if (this.state.openPoll && this.ctx.deps.crossNode.kind !== 'memory') {
         this.passes += 1;
         const fromDatabase = this.answers.suspect || this.passes % DATABASE_RECOUNT_EVERY === 0;
-        await this.recount(fromDatabase ? 'database' : 'cache');
+        await this.shown.recount(fromDatabase ? 'database' : 'cache');
       }
       if (this.hasTeachers) this.presenceOut.request();
     } catch (e) {
@@ -497,6 +448,7 @@ export class SessionRoom {
 
   dispose(): void {
     this.disposed = true;
+    this.shown.stop();
     this.results.stop();
     this.presenceOut.stop();
     this.fanout.stop();
