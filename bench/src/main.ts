@@ -15,6 +15,8 @@ async function measure(
   target: Awaited<ReturnType<typeof startHandsup>>,
   run: () => Promise<ClassroomResult>,
 ) {
+  // Before the first student: what the server holds on its own (the floor under rss_mb).
+  const readyRss = target.pids.map((pid) => processUsage(pid)?.rssMb ?? 0);
   const samplers = target.pids.map((pid) => sampleRss(pid));
   const cpuBefore = target.pids.map((pid) => processUsage(pid)?.cpuS ?? 0);
   const own = process.cpuUsage();
@@ -25,6 +27,7 @@ async function measure(
   return {
     result,
     rssMb: Math.round(Math.max(...rss)),
+    readyRssMb: Math.round(Math.max(...readyRss)),
     cpuS: Math.round(cpuAfter.reduce((a, c, i) => a + c - cpuBefore[i], 0) * 100) / 100,
     loadgenCpuS: Math.round((ownUsed.user + ownUsed.system) / 1e4) / 100,
   };
@@ -55,6 +58,7 @@ async function runHandsup(nodes: number): Promise<Record<string, unknown>> {
       push_p99_ms: s.push_p99_ms,
       rest_p99_ms: restP99(m.result.restMs),
       rss_mb: m.rssMb,
+      rss_ready_mb: m.readyRssMb,
       cpu_s: m.cpuS,
       loadgen_cpu_s: m.loadgenCpuS,
       throughput_per_s: s.throughput_per_s,
