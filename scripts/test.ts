@@ -10,6 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { AUDIT_ARGS, runAudit } from './audit.ts';
 
 const root = join(import.meta.dir, '..');
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
@@ -65,37 +66,21 @@ async function step(
   if (code !== 0) failures.push(name);
 }
 
-/**
- * Known critical vulnerabilities in production dependencies fail the run (docs/security.md). When the
- * registry's advisory service cannot be reached (offline, or a mirror without the advisory endpoint),
- * the audit is reported as skipped, with the reason, instead of failing the run.
- */
+/** The dependency audit (scripts/audit.ts): critical advisories fail the run; no advisory service skips it. */
 async function dependencyAudit() {
-  const cmd = [bun, 'audit', '--prod', '--audit-level=critical'];
-  console.log(`\n=== dependency audit: ${cmd.slice(1).join(' ')}`);
-  const proc = Bun.spawn(cmd, { cwd: root, stdout: 'pipe', stderr: 'pipe' });
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  const text = `${out}\n${err}`;
-  process.stdout.write(text.trim() ? `${text.trim()}\n` : '');
-  const unreachable =
-    /advisories\/bulk - \d{3}|ConnectionRefused|ECONNREFUSED|ENOTFOUND|FailedToOpenSocket|ETIMEDOUT|timed out|UnableToConnect/i.exec(
-      text,
-    );
-  if (code === 0) {
+  console.log(`\n=== dependency audit: ${AUDIT_ARGS.join(' ')}`);
+  const outcome = await runAudit(bun, root);
+  process.stdout.write(outcome.output ? `${outcome.output}\n` : '');
+  if (outcome.status === 'ok') {
     passed += 1;
     console.log('=== dependency audit: ok (no known critical vulnerability in production dependencies)');
-  } else if (unreachable && !/vulnerabilit/i.test(text)) {
-    const reason = `advisory service unreachable (${unreachable[0]})`;
-    console.log(`SKIPPED dependency audit: ${reason}`);
-    skipped.push(`dependency audit: ${reason}`);
+  } else if (outcome.status === 'skipped') {
+    console.log(`SKIPPED dependency audit: ${outcome.reason}`);
+    skipped.push(`dependency audit: ${outcome.reason}`);
   } else {
     failed += 1;
     failures.push('dependency audit (critical vulnerabilities in production dependencies)');
-    console.log(`=== dependency audit: FAILED (exit ${code})`);
+    console.log(`=== dependency audit: FAILED (exit ${outcome.code})`);
   }
 }
 
@@ -120,7 +105,18 @@ if (!only || only === 'unit' || only === 'e2e') {
 if (!only || only === 'unit') {
   await step(
     'bun test (unit + integration)',
-    [bun, 'test', '--timeout', '120000', './protocol', './server', './lti', './web/src', './bench'],
+    [
+      bun,
+      'test',
+      '--timeout',
+      '120000',
+      './protocol',
+      './server',
+      './lti',
+      './web/src',
+      './bench',
+      './scripts',
+    ],
     { count: 'bun' },
   );
 }
