@@ -11,6 +11,7 @@ import postgres from 'postgres';
 import { existsSync } from 'node:fs';
 import { lockDataDir } from './data-dir-lock.ts';
 import { type MigrationTx, migrate } from './migrate.ts';
+import { gcPacer } from './gc-pacer.ts';
 import { PGLITE_CONF } from './pglite-conf.ts';
 import * as schema from './schema.ts';
 
@@ -89,6 +90,7 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
     ),
   );
   const db = drizzlePglite(pg, { schema }) as unknown as Db;
+  const releasePacer = gcPacer.hold();
   return {
     kind: 'pglite',
     db,
@@ -104,6 +106,7 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
       await withTimeout(pg.query('SELECT 1'), timeoutMs, 'the embedded database');
     },
     close: async () => {
+      releasePacer();
       try {
         await pg.close();
       } finally {
