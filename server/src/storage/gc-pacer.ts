@@ -3,9 +3,10 @@
  * heap size it believes it has, and it counts WebAssembly memory twice (measured: a 128 MB
  * `WebAssembly.Memory` shows as 256 MB of extra memory in `heapStats()`). PGlite's 128 MB heap thus
  * counts as 256 MB, and the collector lets short-lived objects — ~30 KB per PGlite statement, the
- * frames and requests of a full lecture hall — pile up by 60–115 MB before it runs. A young-generation collection every 100 ms keeps them in step: it costs ~0.1 ms when there
- * is nothing to collect and a few milliseconds under load; the 5,000-student benchmark's peak fell
- * from 279–320 MB to 231–236 MB with latencies unchanged (README "Performance").
+ * frames and requests of a full lecture hall — pile up by 60–115 MB before it runs. A young-generation
+ * collection every 100 ms keeps them in step: it costs ~0.1 ms when there is nothing to collect and a
+ * few milliseconds under load; the 5,000-student benchmark's peak fell from 279–347 MB to 224–236 MB,
+ * latencies within target (README "Performance", decision 0007).
  */
 import { edenGC } from 'bun:jsc';
 
