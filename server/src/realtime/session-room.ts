@@ -14,7 +14,7 @@ import {
   type Presence,
   RESULTS_MAX_PER_SECOND,
 } from '@handsup/protocol';
-import { decideVote, type Poll } from '../domain/polls/index.ts';
+import type { Poll } from '../domain/polls/index.ts';
 import type { AppDeps } from '../http/context.ts';
 import type { SessionEvent, StateEvent, VoteRecord } from '../modules/polls/events.ts';
 import type { PollLifecycle } from '../modules/polls/lifecycle-service.ts';
@@ -28,6 +28,7 @@ import { type LiveState, loadLiveState, loadVersion } from './live-state.ts';
 import { broadcastSeconds } from './metrics.ts';
 import { RoundAnswers } from './round-answers.ts';
 import { type Shown, ShownPoll } from './shown-poll.ts';
+import { castVote, type VoteReply } from './vote-intake.ts';
 
 export type RoomContext = {
   deps: Pick<AppDeps, 'database' | 'crossNode' | 'clock' | 'log' | 'nodeId'>;
@@ -182,22 +183,16 @@ export class SessionRoom {
         if (!poll) break;
         if (s.openPoll?.id === poll.id) s.openPoll = poll;
         if (this.current?.poll.id === poll.id) this.current.poll = poll;
-        this.broadcast(
-          {
+        {
+          const extended: OutgoingMessage<'poll.extended'> = {
             type: 'poll.extended',
             version: e.version,
             pollId: poll.id,
             closesAt: poll.closesAt?.getTime() ?? 0,
             now: this.now,
-          },
-          {
-            type: 'poll.extended',
-            version: e.version,
-            pollId: poll.id,
-            closesAt: poll.closesAt?.getTime() ?? 0,
-            now: this.now,
-          },
-        );
+          };
+          this.broadcast(extended, extended);
+        }
         break;
       case 'released':
         if (!poll) break;
@@ -394,56 +389,13 @@ export class SessionRoom {
 
   // ---- votes --------------------------------------------------------------------------------------
 
-  async castVote(
-    conn: Conn,
-    msg: ClientMessageOf<'vote.cast'>,
-  ): Promise<OutgoingMessage<'vote.accepted'> | OutgoingMessage<'vote.rejected'>> {
-    const st = conn.state!;
-    const reject = (error: AppError): OutgoingMessage<'vote.rejected'> => {
-      const r: OutgoingMessage<'vote.rejected'> = {
-        type: 'vote.rejected',
-        clientMsgId: msg.clientMsgId,
-        code: error.code,
-        message: error.message,
-      };
-      if (error.field) r.field = error.field;
-      return r;
-    };
-    if (st.role !== 'student' || !st.participantId)
-      return reject(new AppError('forbidden', 'Only students answer polls.'));
-    const cur = this.current;
-    if (!cur || cur.poll.id !== msg.pollId)
-      return reject(new AppError('poll_not_open', 'This poll is not open.'));
-    const now = this.now;
-    const existing = cur.meta.get(st.participantId);
-    const decision = decideVote({
-      poll: cur.poll,
-      now: new Date(now),
-      value: msg.value,
-      clientMsgId: msg.clientMsgId,
-      existing: existing ? { clientMsgId: existing.c, value: existing.v } : null,
-    });
-    if (decision.kind === 'reject') return reject(decision.error);
-    if (decision.kind === 'duplicate')
-      return {
-        type: 'vote.accepted',
-        clientMsgId: msg.clientMsgId,
-        pollId: msg.pollId,
-        value: decision.value,
-      };
-    const outcome = await this.ctx.votes.submit({
-      sessionId: this.sessionId,
-      pollId: cur.poll.id,
-      round: cur.poll.round,
-      participantId: st.participantId,
-      name: st.name,
-      value: decision.value,
-      clientMsgId: msg.clientMsgId,
-      allowChange: cur.poll.settings.allowAnswerChange,
-      castAt: now,
-    });
-    if (!outcome.ok) return reject(outcome.error);
-    return { type: 'vote.accepted', clientMsgId: msg.clientMsgId, pollId: msg.pollId, value: outcome.value };
+  /** A student's answer to the poll on screen (vote-intake.ts); the reply is the student's frame. */
+  castVote(conn: Conn, msg: ClientMessageOf<'vote.cast'>): Promise<VoteReply> {
+    return castVote(
+      { sessionId: this.sessionId, current: this.current, now: this.now, votes: this.ctx.votes },
+      conn.state!,
+      msg,
+    );
   }
 
   dispose(): void {
