@@ -101,8 +101,7 @@ export class ConnectionHandler {
       ...(st ? { sessionId: st.sessionId, role: st.role } : {}),
       ...(st?.participantId ? { participantId: st.participantId } : {}),
     });
-    const t = this.helloTimers.get(conn);
-    if (t) clearTimeout(t);
+    this.clearHelloTimer(conn);
     const e = this.expiryTimers.get(conn);
     if (e) clearTimeout(e);
     this.ctx.hub.leave(conn);
@@ -181,8 +180,7 @@ export class ConnectionHandler {
       }
       const state = await this.authorise(msg.token, msg.sessionId);
       conn.state = state;
-      const t = this.helloTimers.get(conn);
-      if (t) clearTimeout(t);
+      this.clearHelloTimer(conn);
       this.armExpiry(conn, state.tokenExpiresAt);
       const room = await this.ctx.hub.join(conn);
       const welcome: Record<string, unknown> = {
@@ -265,6 +263,14 @@ export class ConnectionHandler {
       name: participant.display_name,
       revocationIds: [...base.revocationIds, `participant:${participant.id}`],
     } as ConnState;
+  }
+
+  /** Cleared and forgotten: the spent timer is not kept for the connection's life. */
+  private clearHelloTimer(conn: Conn): void {
+    const t = this.helloTimers.get(conn);
+    if (!t) return;
+    clearTimeout(t);
+    this.helloTimers.delete(conn);
   }
 
   private armExpiry(conn: Conn, expiresAt: number | null): void {

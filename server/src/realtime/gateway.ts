@@ -22,8 +22,6 @@ export interface ConnectionData {
   requestId?: string;
   /** The next frame's sequence number: frames are numbered 0, 1, 2, … per connection. */
   seq: number;
-  /** Filled in by the message handler once the hello is accepted. */
-  state: Record<string, unknown>;
 }
 export type Socket = ServerWebSocket<ConnectionData>;
 
@@ -90,7 +88,6 @@ export function createGateway(log: Logger, handlers: RealtimeHandlers) {
           clientAddress,
           requestId: requestFacts(request).requestId,
           seq: 0,
-          state: {},
         },
       });
       if (ok) return undefined;
