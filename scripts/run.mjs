@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withRuntimeEnv } from './runtime-env.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BUN_VERSION = '1.4.5';
@@ -49,7 +50,8 @@ const task = process.argv[2] ?? 'start';
 const rest = process.argv.slice(3);
 ensureBun();
 ensureDeps();
-const env = { ...process.env, PATH: `${dirname(bun)}:${process.env.PATH}` };
+// Every task gets the server's runtime environment (scripts/runtime-env.mjs, decision 0008).
+const env = withRuntimeEnv({ ...process.env, PATH: `${dirname(bun)}:${process.env.PATH}` });
 const scripts = JSON.parse(readFileSync(join(root, 'scripts', 'tasks.json'), 'utf8'));
 const steps = scripts[task];
 if (!steps) {

@@ -10,6 +10,10 @@ import postgres from 'postgres';
 import type { Mode } from './args.ts';
 
 const ROOT = join(import.meta.dir, '..', '..');
+// The server is measured as it is deployed: with its runtime environment (decision 0008).
+const { RUNTIME_ENV } = (await import(join(ROOT, 'server', 'src', 'runtime-env.ts'))) as {
+  RUNTIME_ENV: Record<string, string>;
+};
 const PG_URL =
   process.env.BENCH_DATABASE_URL ??
   process.env.TEST_DATABASE_URL ??
@@ -54,7 +58,14 @@ async function startHandsupNode(env: Record<string, string>) {
   const port = await freePort();
   const flags = (process.env.BENCH_BUN_FLAGS ?? '').split(' ').filter(Boolean);
   const proc = Bun.spawn(['bun', ...flags, join(ROOT, 'server', 'src', 'main.ts')], {
-    env: { ...process.env, ...BENCH_SERVER_ENV, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      ...RUNTIME_ENV,
+      ...process.env,
+      ...BENCH_SERVER_ENV,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdout: 'ignore',
     stderr: 'inherit',
   });

@@ -3,7 +3,7 @@
  * a deployment shape, waits for /readyz, and stops them with SIGTERM.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,8 @@ export interface HandsupProcess {
 export async function startHandsup(env: Record<string, string>, port?: number): Promise<HandsupProcess> {
   const p = port ?? (await freePort());
   const fullEnv = {
+    // The server's runtime environment, as every supported start gives it (decision 0008).
+    ...JSON.parse(readFileSync(join(ROOT, 'server', 'src', 'runtime-env.json'), 'utf8')),
     ...process.env,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'test',

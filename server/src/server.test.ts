@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { ERROR_CATALOG } from '@handsup/protocol';
 import { describeWith, REDIS_TEST_URL, uniqueName } from './testing/services.ts';
 import { createPostgresDatabase } from './testing/storage-matrix.ts';
-import { spawnServer, startPrivateRedis, tempDir } from './testing/processes.ts';
+import { RUNTIME_ENV } from './runtime-env.ts';
+import { freePort, spawnServer, startPrivateRedis, tempDir } from './testing/processes.ts';
 
 const WRITER = join(import.meta.dir, 'testing', 'crash-writer.ts');
 
@@ -48,7 +49,41 @@ describe('the embedded server process', () => {
     const code = await s.kill('SIGTERM');
     expect(code).toBe(0);
     expect(await closed).toBe(ERROR_CATALOG.server_shutting_down.close);
-    expect(await s.output()).toContain('"msg":"stopped"');
+    const out = await s.output();
+    expect(out).toContain('"msg":"stopped"');
+    // Started as every supported launcher starts it: nothing to say about its runtime environment.
+    expect(out).not.toContain('started without the runtime environment');
+  });
+
+  test('a server started without its runtime environment names what is missing, and runs', async () => {
+    const env: Record<string, string | undefined> = { ...process.env, HANDSUP_DATA_DIR: tempDir() };
+    for (const k of Object.keys(RUNTIME_ENV)) delete env[k];
+    const port = await freePort();
+    const p = Bun.spawn(['bun', join(import.meta.dir, 'main.ts')], {
+      env: { ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'info' },
+      stdout: 'pipe',
+      stderr: 'pipe',
+    });
+    try {
+      const deadline = Date.now() + 30_000;
+      let ready = false;
+      while (!ready && Date.now() < deadline) {
+        ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (!ready) await Bun.sleep(100);
+      }
+      expect(ready).toBe(true);
+    } finally {
+      p.kill('SIGTERM');
+      await p.exited;
+    }
+    const line = (await new Response(p.stdout).text())
+      .split('\n')
+      .find((l) => l.includes('started without the runtime environment'));
+    expect(line).toBeDefined();
+    expect(JSON.parse(line!).missing).toEqual(Object.keys(RUNTIME_ENV));
   });
 
   test('a bad environment value exits non-zero naming the variable', async () => {

@@ -17,6 +17,7 @@ import { pollEngineFor } from './modules/polls/index.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { websocketConnections } from './observability/metrics.ts';
 import { type ConnectionData, createGateway, type RealtimeHandlers } from './realtime/gateway.ts';
+import { missingRuntimeEnv } from './runtime-env.ts';
 import { openDatabase } from './storage/database.ts';
 import { createWebHandler, type WebHandler } from './web-handler.ts';
 
@@ -141,6 +142,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     db: database.kind,
     crossNode: crossNode.kind,
   });
+  const missing = missingRuntimeEnv();
+  if (missing.length)
+    log.info('started without the runtime environment (npm start and the Docker image set it)', {
+      missing,
+      effect: 'memory freed under load goes back to the OS later, so peak memory is higher',
+      see: 'README, Configuration; docs/decisions/0008',
+    });
 
   let stopping: Promise<void> | null = null;
   return {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildImage, ignoreMatcher, instructions, smokeStart } from '../../../scripts/build-image.ts';
 import { ENV_FILE, parseEnvFile } from './cluster.ts';
+import { RUNTIME_ENV } from '../runtime-env.ts';
 import { findNginx, NGINX_TEMPLATE, renderTemplate } from './cluster-nginx.ts';
 import { isCI } from './services.ts';
 
@@ -154,6 +155,8 @@ describe('the image, built without Docker', () => {
     try {
       const image = buildImage({ out, log: (l) => lines.push(l) });
       expect(image.env).toMatchObject({ NODE_ENV: 'production', HANDSUP_DATA_DIR: '/data' });
+      // The image starts the server as `npm start` does (decision 0008).
+      expect(image.env).toMatchObject(RUNTIME_ENV);
       expect(image.cmd).toEqual(['bun', 'server/src/main.ts']);
       expect(image.healthcheck?.[0]).toBe('bun');
       // Only what runs: no tests, no end-to-end or benchmark code, no sources of the web app.

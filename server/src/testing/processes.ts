@@ -8,6 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { RUNTIME_ENV } from '../runtime-env.ts';
+
 export const MAIN = join(import.meta.dir, '..', 'main.ts');
 
 export async function freePort(): Promise<number> {
@@ -33,6 +35,7 @@ export function spawnServer(env: Record<string, string>, port?: number): Promise
     const p = port ?? (await freePort());
     const proc = Bun.spawn(['bun', MAIN], {
       env: {
+        ...RUNTIME_ENV,
         ...process.env,
         LOG_LEVEL: 'info',
         NODE_ENV: 'test',
