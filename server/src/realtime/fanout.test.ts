@@ -120,22 +120,29 @@ test('a results frame that waited behind a long broadcast goes out with the coun
   const { members, f } = classOf(12);
   let count = 1;
   let sessionChanged = false;
-  const refresh = () => (sessionChanged ? null : { teacher: results(count), student: results(count) });
+  let built = 0;
+  const refresh = () => {
+    built++;
+    return sessionChanged ? null : { teacher: results(count), student: results(count) };
+  };
   f.broadcast(results(1), results(1), undefined, 'latest', refresh); // starts at once: counts of now
+  expect(built).toBe(0); // written from the frames just built, not built a second time
   f.broadcast(results(2), results(2), undefined, 'latest', refresh); // waits three turns
   count = 5; // answers counted while the first frame is still being written
   while (f.busy) await new Promise((r) => setImmediate(r));
+  expect(built).toBe(1); // the waiting frame, when its turn came
   for (const c of members) {
     expect((c as ReturnType<typeof conn>).sent.map((m) => m.answeredCount)).toEqual([1, 5]);
   }
 
-  // When the state moved on (refresh says null), the frame goes out as it was queued.
+  // When the state moved on (refresh says null), the frame goes out as it was queued. (The first of
+  // these two starts at once, so it goes out as built: 6.)
   f.broadcast(results(6), results(6), undefined, 'latest', refresh);
   f.broadcast(results(7), results(7), undefined, 'latest', refresh);
   sessionChanged = true;
   count = 9;
   while (f.busy) await new Promise((r) => setImmediate(r));
   for (const c of members) {
-    expect((c as ReturnType<typeof conn>).sent.map((m) => m.answeredCount)).toEqual([1, 5, 5, 7]);
+    expect((c as ReturnType<typeof conn>).sent.map((m) => m.answeredCount)).toEqual([1, 5, 6, 7]);
   }
 });

@@ -90,7 +90,18 @@ export class Fanout {
     if (teacher) messagesOut.inc({ type: teacher.type });
     if (student) messagesOut.inc({ type: student.type });
     const to = student ? this.members() : this.teachers();
-    this.queue.push({ teacher, student, conns: [...to], next: 0, done, latest, refresh });
+    // An empty queue means the job is written now, from the state it was just built from: a refresh
+    // would build the same frames a second time.
+    const waits = this.queue.length > 0;
+    this.queue.push({
+      teacher,
+      student,
+      conns: [...to],
+      next: 0,
+      done,
+      latest,
+      refresh: waits ? refresh : undefined,
+    });
     if (!this.scheduled) this.drain();
   }
 
