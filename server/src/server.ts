@@ -19,6 +19,7 @@ import { websocketConnections } from './observability/metrics.ts';
 import { type ConnectionData, createGateway, type RealtimeHandlers } from './realtime/gateway.ts';
 import { missingRuntimeEnv } from './runtime-env.ts';
 import { openDatabase } from './storage/database.ts';
+import { gcPacer } from './storage/gc-pacer.ts';
 import { createWebHandler, type WebHandler } from './web-handler.ts';
 
 const BACKEND_PATH = /^\/(api(\/|$)|lti(\/|$)|healthz$|readyz$|metrics$|\.well-known\/)/;
@@ -64,7 +65,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const app = createApp(deps);
   const web: WebHandler | null = opts.web === false ? null : await createWebHandler();
   const engine = pollEngineFor(deps);
-  const gateway = createGateway(log, opts.realtime ? opts.realtime(deps) : engine.websocket());
+  const handlers = opts.realtime ? opts.realtime(deps) : engine.websocket();
+  // Every frame is work: it arms the embedded database's collection pacer (gc-pacer.ts).
+  const gateway = createGateway(log, {
+    ...handlers,
+    onMessage: (ws, raw) => {
+      gcPacer.touch();
+      return handlers.onMessage(ws, raw);
+    },
+  });
   await engine.start();
   const resolveAddress = clientAddressResolver(config.trustedProxies);
   const resolveProtocol = clientProtocolResolver(config.trustedProxies);
@@ -92,6 +101,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     hostname: config.host,
     idleTimeout: 30,
     async fetch(request, srv) {
+      gcPacer.touch();
       const peer = srv.requestIP(request)?.address ?? 'unknown';
       const clientAddress = resolveAddress(peer, request.headers.get('x-forwarded-for'));
       const incoming = request.headers.get('x-request-id');

@@ -18,33 +18,84 @@ test('JSC counts a WebAssembly memory twice (the reason for the pacer; if this c
   expect(counted).toBeGreaterThanOrEqual(2 * size);
 });
 
-test('one timer however many hold it, collecting at its interval until the last lets go', async () => {
+test('work arms one collection per interval, however many hold it; idle, nothing runs', async () => {
   let collections = 0;
   const pacer = new GcPacer(() => collections++, 10);
-  expect(pacer.running).toBe(false);
+  pacer.touch(); // nobody holds it: no embedded database, nothing to pace
+  expect(pacer.pending).toBe(false);
   const releaseA = pacer.hold();
   const releaseB = pacer.hold();
+  await Bun.sleep(40);
+  expect(collections).toBe(0); // held but idle: never woken
+  for (let i = 0; i < 50; i++) pacer.touch(); // a burst of work
+  expect(pacer.pending).toBe(true);
+  await Bun.sleep(30);
+  expect(collections).toBe(1); // one collection for the burst, not one per touch or per holder
+  expect(pacer.pending).toBe(false);
+  const busy = setInterval(() => pacer.touch(), 2); // steady work: one collection per interval
   await Bun.sleep(105);
-  expect(collections).toBeGreaterThanOrEqual(5);
-  expect(collections).toBeLessThanOrEqual(11); // one timer, not two
+  clearInterval(busy);
+  expect(collections).toBeGreaterThanOrEqual(1 + 5);
+  expect(collections).toBeLessThanOrEqual(1 + 11);
   releaseA();
   releaseA(); // a second release of the same hold changes nothing
-  expect(pacer.running).toBe(true);
-  releaseB();
-  expect(pacer.running).toBe(false);
+  expect(pacer.held).toBe(1);
+  pacer.touch();
+  releaseB(); // the last release cancels a collection still due
+  expect(pacer.pending).toBe(false);
   const stopped = collections;
   await Bun.sleep(30);
   expect(collections).toBe(stopped);
 });
 
-test('an open embedded database holds the process pacer; closing it lets go', async () => {
+test('an open embedded database holds the process pacer, and its statements arm it; closing lets go', async () => {
   const before = gcPacer.held;
   const db = await openDatabase({ kind: 'pglite', dataDir: null });
   try {
     expect(gcPacer.held).toBe(before + 1);
-    expect(gcPacer.running).toBe(true);
+    await db.query('SELECT 1');
+    expect(gcPacer.pending).toBe(true);
   } finally {
     await db.close();
   }
   expect(gcPacer.held).toBe(before);
+}, 120_000);
+
+test('the embedded server arms the pacer with each request and each WebSocket frame', async () => {
+  const { parseConfig } = await import('../config/config.ts');
+  const { startServer } = await import('../server.ts');
+  const { tempDir } = await import('../testing/processes.ts');
+  const config = parseConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    HANDSUP_DATA_DIR: tempDir(),
+  });
+  const running = await startServer(config, { web: false });
+  const settle = async () => {
+    const deadline = Date.now() + 5_000;
+    while (gcPacer.pending && Date.now() < deadline) await Bun.sleep(20);
+    expect(gcPacer.pending).toBe(false);
+  };
+  try {
+    await settle();
+    await fetch(`http://127.0.0.1:${running.port}/healthz`);
+    expect(gcPacer.pending).toBe(true);
+    const ws = new WebSocket(`ws://127.0.0.1:${running.port}/ws`);
+    await new Promise((r, j) => {
+      ws.onopen = r;
+      ws.onerror = j;
+    });
+    await settle();
+    const answered = new Promise((r) => {
+      ws.onmessage = r;
+    });
+    ws.send(JSON.stringify({ type: 'ping' }));
+    await answered;
+    expect(gcPacer.pending).toBe(true);
+    ws.close();
+  } finally {
+    await running.stop();
+  }
 }, 120_000);

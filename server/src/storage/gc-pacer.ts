@@ -6,7 +6,9 @@
  * frames and requests of a full lecture hall — pile up by 60–115 MB before it runs. A young-generation
  * collection every 100 ms keeps them in step: it costs ~0.1 ms when there is nothing to collect and a
  * few milliseconds under load; the 5,000-student benchmark's peak fell from 279–347 MB to 224–236 MB,
- * latencies within target (README "Performance", decision 0007).
+ * latencies within target (README "Performance", decision 0007). The collection is armed by work (the
+ * server touches the pacer on each request and WebSocket frame), so an idle laptop is not woken ten
+ * times a second for nothing.
  */
 import { edenGC } from 'bun:jsc';
 
@@ -14,40 +16,52 @@ export const PACE_MS = 100;
 
 export class GcPacer {
   private holders = 0;
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly collect: () => void = edenGC,
     private readonly everyMs = PACE_MS,
   ) {}
 
-  /** Holds the pacer (it runs while anyone holds it); returns the release, safe to call twice. */
+  /** Holds the pacer (it paces while anyone holds it); returns the release, safe to call twice. */
   hold(): () => void {
     this.holders += 1;
-    if (!this.timer) {
-      this.timer = setInterval(this.collect, this.everyMs);
-      this.timer.unref();
-    }
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.holders -= 1;
       if (this.holders === 0 && this.timer) {
-        clearInterval(this.timer);
+        clearTimeout(this.timer);
         this.timer = null;
       }
     };
   }
 
+  /**
+   * Work arrived (a request, a WebSocket frame): a collection follows within the interval unless one
+   * is already due. Under load that is one every interval, as before; an idle server is never woken.
+   */
+  touch(): void {
+    if (this.holders === 0 || this.timer) return;
+    this.timer = setTimeout(this.fire, this.everyMs);
+    this.timer.unref();
+  }
+
+  private readonly fire = (): void => {
+    this.timer = null;
+    this.collect();
+  };
+
   get held(): number {
     return this.holders;
   }
 
-  get running(): boolean {
+  /** A collection is due (work arrived since the last one). */
+  get pending(): boolean {
     return this.timer !== null;
   }
 }
 
-/** The process's pacer: every open embedded database holds it. */
+/** The process's pacer: every open embedded database holds it; the server touches it on work. */
 export const gcPacer = new GcPacer();
