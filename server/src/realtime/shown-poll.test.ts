@@ -1,17 +1,27 @@
-import { expect, test } from 'bun:test';
-import { createCrossNode } from '../crossnode/index.ts';
+import { afterAll, describe, expect, test } from 'bun:test';
+import { type CrossNode, createCrossNode } from '../crossnode/index.ts';
 import { inTransaction } from '../modules/polls/sql.ts';
 import { lifecycleOn, seed } from '../modules/polls/testing/poll-seed.ts';
 import { writeBatch } from '../modules/polls/vote-batch.ts';
 import { createLogger } from '../observability/logger.ts';
 import type { Database } from '../storage/database.ts';
-import { describeStorage } from '../testing/storage-matrix.ts';
+import { describeWith, REDIS_TEST_URL, uniqueName } from '../testing/services.ts';
+import { describeStorage, type StorageContext } from '../testing/storage-matrix.ts';
 import { RoundAnswers } from './round-answers.ts';
 import { ShownPoll } from './shown-poll.ts';
 import { addStudents } from './testing/live-kit.ts';
 
-describeStorage('poll on screen', (ctx) => {
+/**
+ * The tally is rebuilt from the database and the running-results cache (in process, or Redis when
+ * configured): both caches, on both engines.
+ */
+function suite(ctx: StorageContext, cache: 'memory' | 'redis') {
   let db: Database;
+  const opened: CrossNode[] = [];
+  const prefix = `${uniqueName('hs')}:`;
+  afterAll(async () => {
+    for (const c of opened) await c.close().catch(() => {});
+  });
 
   test('setup', async () => {
     db = await ctx.open();
@@ -38,7 +48,12 @@ describeStorage('poll on screen', (ctx) => {
         Array.from({ length: stored }, (_, i) => vote(i)),
       ),
     );
-    const crossNode = await createCrossNode({ redisUrl: null, nodeId: 'n' });
+    const crossNode = await createCrossNode({
+      redisUrl: cache === 'redis' ? REDIS_TEST_URL : null,
+      nodeId: 'n',
+      keyPrefix: prefix,
+    });
+    opened.push(crossNode);
     const answers = new RoundAnswers({ database: db, crossNode, log: createLogger('silent') }, sessionId);
     return { sessionId, poll, people, answers, vote };
   }
@@ -78,4 +93,9 @@ describeStorage('poll on screen', (ctx) => {
     expect(shown.current).toBeNull();
     expect(calls).toBe(0);
   });
+}
+
+describeStorage('poll on screen', (ctx) => {
+  describe('in-process cache', () => suite(ctx, 'memory'));
+  describeWith(['redis'], 'Redis cache', () => suite(ctx, 'redis'));
 });
