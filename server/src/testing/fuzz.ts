@@ -40,6 +40,7 @@ const NASTY_STRINGS = [
   '<script>alert(1)</script>',
   '../../etc/passwd',
   '%00',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal template-injection probe, on purpose
   '${7*7}',
   '=cmd|calc!A1',
   '😀'.repeat(40),
