@@ -7,7 +7,6 @@ import type { Subprocess } from 'bun';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
 import { RUNTIME_ENV } from '../runtime-env.ts';
 
 export const MAIN = join(import.meta.dir, '..', 'main.ts');
