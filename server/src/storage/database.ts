@@ -97,16 +97,11 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
     recovered: lock?.recovered ?? false,
     dumpDataDir: () => pg.dumpDataDir('none'),
     applied,
-    query: async <T>(sql: string, params?: unknown[]) => {
-      gcPacer.touch();
-      return (await pg.query<T>(sql, params)).rows;
-    },
-    transaction: <T>(fn: (query: RawQuery) => Promise<T>) => {
-      gcPacer.touch();
-      return pg.transaction((tx) =>
+    query: async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params)).rows,
+    transaction: <T>(fn: (query: RawQuery) => Promise<T>) =>
+      pg.transaction((tx) =>
         fn(async <R>(text: string, params?: unknown[]) => (await tx.query<R>(text, params)).rows),
-      );
-    },
+      ),
     ping: async (timeoutMs = 2000) => {
       await withTimeout(pg.query('SELECT 1'), timeoutMs, 'the embedded database');
     },
