@@ -44,22 +44,43 @@ test.afterAll(async () => {
   await handsup?.stop();
 });
 
+/**
+ * Where a frame really is, asked inside it. The tool's iframe is cross-site (an out-of-process frame in
+ * Chromium), and Playwright's cached `frame.url()` once stayed on an earlier URL for 20 s after the
+ * frame had navigated and rendered (CI, 2026-11-27): the frame itself is the authority.
+ */
+const frameUrl = (frame: Frame): Promise<string> =>
+  Promise.race([
+    frame.evaluate(() => location.href),
+    new Promise<string>((_, reject) =>
+      setTimeout(() => reject(new Error('the frame did not answer within 2 s')), 2_000),
+    ),
+  ]);
+
 /** The tool's frame inside the course page, once it has landed on `path` (after login → launch). */
 async function toolFrame(page: Page, path: RegExp): Promise<Frame> {
+  let found: Frame | undefined;
   await expect
     .poll(
-      () =>
-        page
-          .frames()
-          .find((f) => f !== page.mainFrame() && path.test(new URL(f.url()).pathname))
-          ?.url(),
+      async () => {
+        for (const f of page.frames()) {
+          if (f === page.mainFrame()) continue;
+          // A frame mid-navigation cannot answer yet: the next poll asks again.
+          const href = await frameUrl(f).catch(() => null);
+          if (href && path.test(new URL(href).pathname)) {
+            found = f;
+            return href;
+          }
+        }
+        return undefined;
+      },
       {
         message: `the iframe reaches ${path}`,
         timeout: 20_000,
       },
     )
     .toBeTruthy();
-  return page.frames().find((f) => f !== page.mainFrame() && path.test(new URL(f.url()).pathname))!;
+  return found!;
 }
 
 /** Console errors about CSP (or anything refused) in any frame of the page, to assert none happened. */
@@ -95,12 +116,12 @@ test('teacher and student launch inside an LMS iframe with third-party cookies b
   await tPage.goto(await lms.coursePage('teacher', { storageTarget: '_parent' }));
   expect(new URL(tPage.url()).origin).toBe(lms.origin);
   const tFrame = await toolFrame(tPage, /^\/lti-app\/teach\/[0-9a-f-]{36}$/);
-  expect(new URL(tFrame.url()).origin).toBe(handsup.url);
-  const sessionId = new URL(tFrame.url()).pathname.split('/').pop()!;
+  expect(new URL(await frameUrl(tFrame)).origin).toBe(handsup.url);
+  const sessionId = new URL(await frameUrl(tFrame)).pathname.split('/').pop()!;
   await expect(tFrame.getByTestId('lti-teacher-status')).toContainText('idle');
   // Storage is denied here, so the token came in the #lti_session fragment; the page removed it.
   expect(await storageInFrame(tFrame)).toBe('denied');
-  await expect.poll(() => new URL(tFrame.url()).hash).not.toContain('lti_session');
+  await expect.poll(async () => new URL(await frameUrl(tFrame)).hash).not.toContain('lti_session');
 
   await tFrame.getByRole('button', { name: 'Start session' }).click();
   await expect(tFrame.getByTestId('lti-teacher-status')).toContainText('live');
@@ -213,7 +234,7 @@ test('a long class: the LTI page renews its 15-minute app-session token and hand
   const tFrame = await toolFrame(tPage, /^\/lti-app\/teach\/[0-9a-f-]{36}$/);
   await tFrame.getByRole('button', { name: 'Start session' }).click();
   await expect(tFrame.getByText('Connection: open')).toBeVisible();
-  const sessionId = new URL(tFrame.url()).pathname.split('/').pop()!;
+  const sessionId = new URL(await frameUrl(tFrame)).pathname.split('/').pop()!;
 
   const renewal = tPage.waitForResponse((r) => r.url() === `${handsup.url}/api/auth/renew`);
   let done = false;
