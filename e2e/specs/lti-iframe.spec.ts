@@ -58,7 +58,7 @@ const frameUrl = (frame: Frame): Promise<string> =>
   ]);
 
 /** The tool's frame inside the course page, once it has landed on `path` (after login → launch). */
-async function toolFrame(page: Page, path: RegExp): Promise<Frame> {
+async function toolFrame(page: Page, path: RegExp, timeout = 20_000): Promise<Frame> {
   let found: Frame | undefined;
   await expect
     .poll(
@@ -76,7 +76,7 @@ async function toolFrame(page: Page, path: RegExp): Promise<Frame> {
       },
       {
         message: `the iframe reaches ${path}`,
-        timeout: 20_000,
+        timeout,
       },
     )
     .toBeTruthy();
@@ -217,21 +217,39 @@ test('the admin LTI page lists the platform, shows the values for the LMS, adds,
 });
 
 test('a long class: the LTI page renews its 15-minute app-session token and hands the new one to its open socket', async () => {
-  const teacher = await thirdPartyCookiesBlocked();
-  profiles.push(teacher);
-  // The page's clock runs normally; below it is moved on in 10 s steps (so pings and pongs keep the
-  // socket alive, as in a real class) past half the token's lifetime, when the page renews it.
-  await teacher.context.clock.install();
-  const tPage = await teacher.context.newPage();
   const frames: string[] = [];
-  tPage.on('websocket', (ws) => {
-    ws.on('framereceived', (f) => frames.push(`< ${f.payload}`));
-    ws.on('framesent', (f) => frames.push(`> ${f.payload}`));
+  const launch = async (timeout?: number) => {
+    const teacher = await thirdPartyCookiesBlocked();
+    profiles.push(teacher);
+    // The page's clock runs normally; below it is moved on in 10 s steps (so pings and pongs keep the
+    // socket alive, as in a real class) past half the token's lifetime, when the page renews it.
+    await teacher.context.clock.install();
+    const page = await teacher.context.newPage();
+    page.on('websocket', (ws) => {
+      ws.on('framereceived', (f) => frames.push(`< ${f.payload}`));
+      ws.on('framesent', (f) => frames.push(`> ${f.payload}`));
+    });
+    await page.goto(
+      await lms.coursePage('teacher', { storageTarget: '_parent', resourceLinkId: 'rl-long-class' }),
+    );
+    try {
+      return { teacher, page, frame: await toolFrame(page, /^\/lti-app\/teach\/[0-9a-f-]{36}$/, timeout) };
+    } catch (e) {
+      await page.close();
+      throw e;
+    }
+  };
+  // With the clock installed, Playwright has (2 CI runs in 5, never locally) lost track of the
+  // cross-site tool frame after its login → launch redirects: the frame rendered the teach page (CI
+  // screenshot) but was not among page.frames() for 20 s. That launch is not what this test is about
+  // (the first test checks it): such a lost page is closed and the teacher launches again (in a fresh
+  // browser profile, as from another browser). A second loss still fails the test.
+  const launched = await launch(10_000).catch(async (e: Error) => {
+    frames.length = 0;
+    console.warn(`first launch not seen by Playwright, launching again: ${e.message.split('\n')[0]}`);
+    return launch();
   });
-  await tPage.goto(
-    await lms.coursePage('teacher', { storageTarget: '_parent', resourceLinkId: 'rl-long-class' }),
-  );
-  const tFrame = await toolFrame(tPage, /^\/lti-app\/teach\/[0-9a-f-]{36}$/);
+  const { teacher, page: tPage, frame: tFrame } = launched;
   await tFrame.getByRole('button', { name: 'Start session' }).click();
   await expect(tFrame.getByText('Connection: open')).toBeVisible();
   const sessionId = new URL(await frameUrl(tFrame)).pathname.split('/').pop()!;
