@@ -3,10 +3,11 @@
  * a deployment shape, waits for /readyz, and stops them with SIGTERM.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withRuntimeEnv } from '../../scripts/runtime-env.mjs';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const BUN = join(ROOT, '.tools', 'node_modules', '.bin', 'bun');
@@ -35,9 +36,8 @@ export interface HandsupProcess {
 
 export async function startHandsup(env: Record<string, string>, port?: number): Promise<HandsupProcess> {
   const p = port ?? (await freePort());
-  const fullEnv = {
-    // The server's runtime environment, as every supported start gives it (decision 0008).
-    ...JSON.parse(readFileSync(join(ROOT, 'server', 'src', 'runtime-env.json'), 'utf8')),
+  // The server's runtime environment, as every supported start gives it (decision 0008).
+  const fullEnv = withRuntimeEnv({
     ...process.env,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'test',
@@ -45,7 +45,7 @@ export async function startHandsup(env: Record<string, string>, port?: number): 
     PORT: String(p),
     HOST: '127.0.0.1',
     PUBLIC_ORIGIN: `http://localhost:${p}`,
-  } as Record<string, string>;
+  });
   const proc = spawn(BUN, [join(ROOT, 'server', 'src', 'main.ts')], {
     env: fullEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
