@@ -156,7 +156,7 @@ export class SessionRoom {
     for (const c of e.closed.map(pollFromJson)) {
       if (s.openPoll?.id === c.id) s.openPoll = null;
       s.lastClosed = c;
-      if (this.current?.poll.id === c.id) this.current.poll = c;
+      this.shown.update(c);
       this.closedFrames(c, e.version);
     }
     switch (e.change) {
@@ -173,7 +173,7 @@ export class SessionRoom {
         if (!poll) break;
         if (s.openPoll?.id === poll.id) s.openPoll = null;
         s.lastClosed = poll;
-        if (this.current?.poll.id === poll.id) this.current.poll = poll;
+        if (this.current?.poll.id === poll.id) this.shown.update(poll);
         else this.shown.show(poll);
         this.closedFrames(poll, e.version);
         // Votes committed just before the close may still be on their way from other nodes.
@@ -182,7 +182,7 @@ export class SessionRoom {
       case 'extended':
         if (!poll) break;
         if (s.openPoll?.id === poll.id) s.openPoll = poll;
-        if (this.current?.poll.id === poll.id) this.current.poll = poll;
+        this.shown.update(poll);
         {
           const extended: OutgoingMessage<'poll.extended'> = {
             type: 'poll.extended',
@@ -197,9 +197,9 @@ export class SessionRoom {
       case 'released':
         if (!poll) break;
         this.replaceShown(poll);
-        if (this.current?.poll.id === poll.id) this.current.poll = poll;
+        this.shown.update(poll);
         {
-          const tally = this.current?.poll.id === poll.id ? this.current.tally : null;
+          const tally = this.shown.tallyOf(poll.id);
           this.broadcast(
             frames.resultsReleased('teacher', s, poll, e.version, tally),
             frames.resultsReleased('student', s, poll, e.version, tally),
@@ -253,7 +253,7 @@ export class SessionRoom {
   }
 
   private closedFrames(poll: Poll, version: number): void {
-    const tally = this.current?.poll.id === poll.id ? this.current.tally : null;
+    const tally = this.shown.tallyOf(poll.id);
     this.broadcast(
       frames.pollClosed('teacher', this.state, poll, version, tally),
       frames.pollClosed('student', this.state, poll, version, tally),

@@ -80,6 +80,13 @@ function suite(ctx: StorageContext, cache: 'memory' | 'redis') {
     );
     // Votes for another round are not this tally's.
     expect(shown.apply(poll.id, poll.round + 1, [])).toBe(false);
+    // The poll closing changes its fields, not its tally.
+    const tally = shown.tallyOf(poll.id);
+    expect(tally?.answeredCount).toBe(3);
+    shown.update({ ...poll, status: 'closed' });
+    expect(shown.current?.poll.status).toBe('closed');
+    expect(shown.tallyOf(poll.id)).toBe(tally);
+    expect(shown.tallyOf('another poll')).toBeNull();
   });
 
   test('a rebuild that finishes after the poll left the screen does not bring it back', async () => {

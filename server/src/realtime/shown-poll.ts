@@ -49,6 +49,16 @@ export class ShownPoll {
     void this.recount();
   }
 
+  /** The poll's fields changed (closed, extended, released): if it is on screen, it keeps its tally. */
+  update(poll: Poll): void {
+    if (this.current?.poll.id === poll.id) this.current.poll = poll;
+  }
+
+  /** The tally of this poll when it is the one on screen. */
+  tallyOf(pollId: string): PollTally | null {
+    return this.current?.poll.id === pollId ? this.current.tally : null;
+  }
+
   clear(): void {
     this.current = null;
   }
