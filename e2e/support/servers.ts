@@ -71,21 +71,31 @@ export async function startHandsup(env: Record<string, string>, port?: number): 
     env: fullEnv,
     proc,
     logs,
-    stop: (signal = 'SIGTERM') =>
-      new Promise((resolve) => {
+    stop: async (signal = 'SIGTERM') => {
+      const code = await new Promise<number | null>((resolve) => {
         if (proc.exitCode !== null) return resolve(proc.exitCode);
-        proc.once('exit', (code) => resolve(code));
+        proc.once('exit', (c) => resolve(c));
         proc.kill(signal);
-      }),
+      });
+      // The shared PostgreSQL keeps nothing of a run: the database this Handsup was given goes too.
+      const db = fullEnv.DATABASE_URL ? new URL(fullEnv.DATABASE_URL).pathname.slice(1) : '';
+      if (created.delete(db))
+        execFileSync('psql', [PG_URL, '-qc', `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`]);
+      return code;
+    },
   };
 }
 
 export const tempDataDir = (): string => mkdtempSync(join(tmpdir(), 'handsup-e2e-'));
 
+/** Databases made by createDatabase: dropped when the Handsup using them stops. */
+const created = new Set<string>();
+
 /** A fresh PostgreSQL database for one run (PostgreSQL is shared with other suites). */
 export function createDatabase(): string {
   const name = `handsup_e2e_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
   execFileSync('psql', [PG_URL, '-qc', `CREATE DATABASE ${name}`]);
+  created.add(name);
   const u = new URL(PG_URL);
   u.pathname = `/${name}`;
   return u.toString();
