@@ -54,6 +54,10 @@ async function waitFor(url: string, proc: { exitCode: number | null }, ms = 60_0
   throw new Error(`${url} did not answer within ${ms} ms`);
 }
 
+/**
+ * For experiments: BENCH_BUN_FLAGS adds flags to `bun` (e.g. `--preload x.ts`), BENCH_SERVER_EXTRA_ENV
+ * (a JSON object) adds variables to the servers' environment only, not the load generator's.
+ */
 async function startHandsupNode(env: Record<string, string>) {
   const port = await freePort();
   const flags = (process.env.BENCH_BUN_FLAGS ?? '').split(' ').filter(Boolean);
@@ -63,6 +67,7 @@ async function startHandsupNode(env: Record<string, string>) {
       ...process.env,
       ...BENCH_SERVER_ENV,
       ...env,
+      ...(JSON.parse(process.env.BENCH_SERVER_EXTRA_ENV ?? '{}') as Record<string, string>),
       PORT: String(port),
       HOST: '127.0.0.1',
     },

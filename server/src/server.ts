@@ -156,8 +156,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   if (missing.length)
     log.info('started without the runtime environment (npm start and the Docker image set it)', {
       missing,
-      effect: 'memory freed under load goes back to the OS later, so peak memory is higher',
-      see: 'README, Configuration; docs/decisions/0008',
+      effect: 'peak memory under load is higher (and warm-up costs more CPU)',
+      see: 'README, Configuration; docs/decisions/0008 and 0009',
     });
 
   let stopping: Promise<void> | null = null;

@@ -1,4 +1,6 @@
 import { expect, test } from 'bun:test';
+import { join } from 'node:path';
+import { RUNTIME_ENV } from '../runtime-env.ts';
 import { openDatabase } from './database.ts';
 import { GcPacer, gcPacer } from './gc-pacer.ts';
 
@@ -20,7 +22,7 @@ test('JSC counts a WebAssembly memory twice (the reason for the pacer; if this c
 
 test('work arms one collection per interval, however many hold it; idle, nothing runs', async () => {
   let collections = 0;
-  const pacer = new GcPacer(() => collections++, 10);
+  const pacer = new GcPacer(() => collections++, 10, null);
   pacer.touch(); // nobody holds it: no embedded database, nothing to pace
   expect(pacer.pending).toBe(false);
   const releaseA = pacer.hold();
@@ -48,6 +50,85 @@ test('work arms one collection per interval, however many hold it; idle, nothing
   await Bun.sleep(30);
   expect(collections).toBe(stopped);
 });
+
+test('a paced collection is a full one once resident memory grew past the threshold, at most one per gap', async () => {
+  let young = 0;
+  let full = 0;
+  let resident = 100;
+  let now = 0;
+  const pacer = new GcPacer(() => young++, 5, {
+    collect: () => {
+      full += 1;
+      resident -= 6; // what the full collection gave back
+    },
+    resident: () => resident,
+    now: () => now,
+    growthBytes: 8,
+    minGapMs: 1000,
+  });
+  const release = pacer.hold(); // the floor: 100
+  const paced = async () => {
+    pacer.touch();
+    await Bun.sleep(20);
+    expect(pacer.pending).toBe(false);
+    return [young, full];
+  };
+  resident = 107;
+  expect(await paced()).toEqual([1, 0]); // grown 7 < 8: a young collection
+  resident = 108;
+  now = 10;
+  expect(await paced()).toEqual([1, 1]); // grown 8: a full one instead; the floor is now 102
+  resident = 130;
+  now = 500;
+  expect(await paced()).toEqual([2, 1]); // grown 28, but within a second of the last: young
+  now = 1010;
+  expect(await paced()).toEqual([2, 2]); // a second later: full; floor 124
+  resident = 90; // memory went back below the floor (the allocator returned pages): the floor follows
+  now = 5000;
+  expect(await paced()).toEqual([3, 2]);
+  resident = 97;
+  expect(await paced()).toEqual([4, 2]); // 7 above the new floor, not 27 below the old one
+  resident = 98;
+  expect(await paced()).toEqual([4, 3]);
+  expect(pacer.fulls).toBe(3);
+  release();
+});
+
+test('after resident growth the pacer collects everything, freeing what young collections promoted', async () => {
+  // In fresh processes, beside a 128 MB WebAssembly memory as PGlite's (JSC counts it twice and so
+  // puts off full collections): objects alive at a young collection are old from then on, and only
+  // a full collection frees them once they are done — the default pacer runs one, an eden-only one
+  // does not.
+  const run = async (full: boolean) => {
+    const script = `
+      const { GcPacer } = await import(${JSON.stringify(join(import.meta.dir, 'gc-pacer.ts'))});
+      const { edenGC, heapStats } = await import('bun:jsc');
+      const memory = new WebAssembly.Memory({ initial: 2048 });
+      new Uint8Array(memory.buffer)[0] = 1;
+      const pacer = ${full ? 'new GcPacer()' : 'new GcPacer(edenGC, 100, null)'};
+      const release = pacer.hold();
+      let inFlight = [];
+      for (let i = 0; i < 200_000; i++) inFlight.push({ i, text: 'x'.repeat(32) + i });
+      edenGC(); // collected while in flight: promoted
+      inFlight = null; // done: dead, but old
+      const dead = heapStats().objectCount;
+      const kept = new Uint8Array(16 * 1024 * 1024).fill(1); // resident memory grows past the threshold
+      pacer.touch();
+      await Bun.sleep(250);
+      console.log(JSON.stringify({ fulls: pacer.fulls, freed: dead - heapStats().objectCount, kept: kept.length }));
+      release();`;
+    const proc = Bun.spawn([process.execPath, '-e', script], {
+      stdout: 'pipe',
+      env: { ...process.env, ...RUNTIME_ENV },
+    });
+    return JSON.parse(await new Response(proc.stdout).text()) as { fulls: number; freed: number };
+  };
+  const [withFull, without] = await Promise.all([run(true), run(false)]);
+  expect(withFull.fulls).toBe(1);
+  expect(withFull.freed).toBeGreaterThan(300_000); // the 200,000 objects and their strings
+  expect(without.fulls).toBe(0);
+  expect(without.freed).toBeLessThan(100_000);
+}, 60_000);
 
 test('an open embedded database holds the process pacer; closing lets go', async () => {
   const before = gcPacer.held;
