@@ -50,7 +50,7 @@ const task = process.argv[2] ?? 'start';
 const rest = process.argv.slice(3);
 ensureBun();
 ensureDeps();
-// Every task gets the server's runtime environment (scripts/runtime-env.mjs, decision 0008).
+// Every task gets the server's runtime environment (scripts/runtime-env.mjs, decisions 0008, 0009).
 const env = withRuntimeEnv({ ...process.env, PATH: `${dirname(bun)}:${process.env.PATH}` });
 const scripts = JSON.parse(readFileSync(join(root, 'scripts', 'tasks.json'), 'utf8'));
 const steps = scripts[task];

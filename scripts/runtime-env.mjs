@@ -1,7 +1,8 @@
-// The server's runtime environment: allocator settings that are read when the process starts, before
-// any JavaScript runs, so the server cannot set them itself. run.mjs gives them to every task (tests,
-// benchmarks and `start` run the server as the Docker image does, whose ENV lists the same). A value
-// already in the environment wins. Decision 0008; the values live in server/src/runtime-env.json.
+// The server's runtime environment: allocator and JavaScript-engine settings that are read when the
+// process starts, before any JavaScript runs, so the server cannot set them itself. run.mjs gives them
+// to every task (tests, benchmarks and `start` run the server as the Docker image does, whose ENV
+// lists the same). A value already in the environment wins. Decisions 0008 and 0009; the values live
+// in server/src/runtime-env.json.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

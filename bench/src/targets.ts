@@ -10,7 +10,7 @@ import postgres from 'postgres';
 import type { Mode } from './args.ts';
 
 const ROOT = join(import.meta.dir, '..', '..');
-// The server is measured as it is deployed: with its runtime environment (decision 0008).
+// The server is measured as it is deployed: with its runtime environment (decisions 0008, 0009).
 const { RUNTIME_ENV } = (await import(join(ROOT, 'server', 'src', 'runtime-env.ts'))) as {
   RUNTIME_ENV: Record<string, string>;
 };

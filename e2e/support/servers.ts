@@ -36,7 +36,7 @@ export interface HandsupProcess {
 
 export async function startHandsup(env: Record<string, string>, port?: number): Promise<HandsupProcess> {
   const p = port ?? (await freePort());
-  // The server's runtime environment, as every supported start gives it (decision 0008).
+  // The server's runtime environment, as every supported start gives it (decisions 0008, 0009).
   const fullEnv = withRuntimeEnv({
     ...process.env,
     LOG_LEVEL: 'warn',

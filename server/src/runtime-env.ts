@@ -2,7 +2,8 @@
  * The environment the server process must be started with: settings read by the runtime before any
  * JavaScript runs (so the server cannot set them itself). Every supported way of starting Handsup
  * gives them — `npm start`/`npm test` (scripts/runtime-env.mjs), the Docker image (its ENV), the test
- * and benchmark launchers (below) — and a value already in the environment wins. Decision 0008.
+ * and benchmark launchers (below) — and a value already in the environment wins. Decisions 0008
+ * (allocator) and 0009 (JIT tiers).
  */
 import values from './runtime-env.json';
 
