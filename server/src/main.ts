@@ -1,8 +1,10 @@
 /**
  * `bun server/src/main.ts`: parse the configuration (exit 78 naming the bad variable), start the
- * server, and shut down gracefully on SIGTERM / SIGINT (exit 0).
+ * server, log (not die of) a failed promise nobody handled, and shut down gracefully on SIGTERM /
+ * SIGINT (exit 0).
  */
 import { ConfigError, parseConfig } from './config/config.ts';
+import { guardUnhandledRejections } from './observability/process-guards.ts';
 import { startServer } from './server.ts';
 
 let config: ReturnType<typeof parseConfig>;
@@ -20,6 +22,7 @@ try {
 
 try {
   const running = await startServer(config);
+  guardUnhandledRejections(running.deps.log);
   let signalled = false;
   const shutdown = async (signal: string) => {
     if (signalled) return;

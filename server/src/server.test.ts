@@ -86,6 +86,63 @@ describe('the embedded server process', () => {
     expect(JSON.parse(line!).missing).toEqual(Object.keys(RUNTIME_ENV));
   });
 
+  test('a promise that fails with nobody handling it is logged with its stack, and the server goes on', async () => {
+    // The failure comes from a preloaded script once the server is up, as a stray background
+    // promise would; without the guard in main.ts, Bun ends the process on it.
+    const dir = tempDir();
+    const stray = join(dir, 'stray.ts');
+    await Bun.write(
+      stray,
+      `const ready = async () => {
+        const up = await fetch('http://127.0.0.1:' + process.env.PORT + '/readyz').then((r) => r.ok, () => false);
+        if (up) setTimeout(() => { Promise.reject(new Error('stray background failure')); }, 200);
+        else setTimeout(ready, 100);
+      };
+      setTimeout(ready, 100);`,
+    );
+    const port = await freePort();
+    const p = Bun.spawn(['bun', '--preload', stray, join(import.meta.dir, 'main.ts')], {
+      env: {
+        ...RUNTIME_ENV,
+        ...process.env,
+        HANDSUP_DATA_DIR: join(dir, 'data'),
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'info',
+      },
+      stdout: 'pipe',
+      stderr: 'pipe',
+    });
+    const out = new Response(p.stdout).text();
+    let code: number;
+    try {
+      const deadline = Date.now() + 30_000;
+      let ready = false;
+      while (!ready && Date.now() < deadline) {
+        ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (!ready) await Bun.sleep(100);
+      }
+      expect(ready).toBe(true);
+      await Bun.sleep(1500); // past the failure
+      expect(p.exitCode).toBeNull();
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    } finally {
+      p.kill('SIGTERM');
+      code = await p.exited;
+    }
+    expect(code).toBe(0);
+    const line = (await out).split('\n').find((l) => l.includes('unhandled rejection'));
+    expect(line).toBeDefined();
+    const logged = JSON.parse(line!);
+    expect(logged.level).toBe('error');
+    expect(logged.err).toMatchObject({ message: 'stray background failure' });
+    expect(logged.stack).toContain('stray.ts');
+  });
+
   test('a bad environment value exits non-zero naming the variable', async () => {
     const run = async (env: Record<string, string>) => {
       const p = Bun.spawn(['bun', join(import.meta.dir, 'main.ts')], {

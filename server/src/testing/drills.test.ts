@@ -106,12 +106,21 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
   const ackedFor = (students: Student[], pollId: string) =>
     students.reduce((n, s) => n + [...s.acked.values()].filter((a) => a.pollId === pollId).length, 0);
 
-  const scrape = async (i: number) =>
-    (
-      await fetch(`${cluster.nodes[i].url}/metrics`, {
+  /** Node `i`'s metrics; if it cannot answer, the error says whether it still runs and what it logged. */
+  const scrape = async (i: number) => {
+    const node = cluster.nodes[i];
+    try {
+      const res = await fetch(`${node.url}/metrics`, {
         headers: { authorization: `Bearer ${cluster.metricsToken}` },
-      })
-    ).text();
+      });
+      return await res.text();
+    } catch (e) {
+      const log = (await node.output()).split('\n').slice(-40).join('\n');
+      throw new Error(
+        `node ${i + 1} (pid ${node.pid}, ${node.running ? 'running' : 'not running'}) did not answer /metrics: ${e}\n${log}`,
+      );
+    }
+  };
   const sample = (text: string, series: string) => {
     const line = text.split('\n').find((l) => l.startsWith(`${series} `));
     return line ? Number(line.slice(series.length + 1)) : 0;
