@@ -8,6 +8,20 @@ import { freePort, spawnServer, startPrivateRedis, tempDir } from './testing/pro
 
 const WRITER = join(import.meta.dir, 'testing', 'crash-writer.ts');
 
+/** Whether the server on `port` answers /readyz with 200 within `ms`. */
+async function readyWithin(port: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return true;
+    await Bun.sleep(100);
+  }
+  return false;
+}
+
 describe('the embedded server process', () => {
   test('serves the home page, health and readiness on one port', async () => {
     const s = await spawnServer({ HANDSUP_DATA_DIR: tempDir() });
@@ -65,16 +79,7 @@ describe('the embedded server process', () => {
       stderr: 'pipe',
     });
     try {
-      const deadline = Date.now() + 30_000;
-      let ready = false;
-      while (!ready && Date.now() < deadline) {
-        ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (!ready) await Bun.sleep(100);
-      }
-      expect(ready).toBe(true);
+      expect(await readyWithin(port, 30_000)).toBe(true);
     } finally {
       p.kill('SIGTERM');
       await p.exited;
@@ -117,16 +122,7 @@ describe('the embedded server process', () => {
     const out = new Response(p.stdout).text();
     let code: number;
     try {
-      const deadline = Date.now() + 30_000;
-      let ready = false;
-      while (!ready && Date.now() < deadline) {
-        ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (!ready) await Bun.sleep(100);
-      }
-      expect(ready).toBe(true);
+      expect(await readyWithin(port, 30_000)).toBe(true);
       await Bun.sleep(1500); // past the failure
       expect(p.exitCode).toBeNull();
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
