@@ -142,6 +142,12 @@ test('one teacher and five students run a poll of every type, surviving a real c
   await expect(page.getByText(/Moved “Which are noble gases\?” to position 3 of 7/)).toBeVisible();
   await page.getByRole('button', { name: /^Move poll 3: Which are noble gases/ }).press('ArrowUp');
   await expect(page.getByText(/to position 2 of 7/)).toBeVisible();
+  // The list moved at once on screen; the server gets both reorders, in the order they were made.
+  const prompts = async () =>
+    (
+      await apiCall<{ polls: { prompt: string }[] }>(api, token, 'GET', `/api/sessions/${sessionId}/polls`)
+    ).polls.map((p) => p.prompt);
+  await expect.poll(prompts).toEqual(POLLS.map((p) => p.prompt));
   const polls = (
     await apiCall<{ polls: { id: string; type: string; prompt: string }[] }>(
       api,

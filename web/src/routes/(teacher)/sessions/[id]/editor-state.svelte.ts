@@ -1,7 +1,8 @@
 /**
  * The session editor's data and actions: the session, its polls in order, the poll being edited, and
  * save / duplicate / delete-with-undo / reorder. Reordering is optimistic (the list moves at once) and
- * rolled back if the server refuses.
+ * rolled back if the server refuses; reorders reach the server one after another, in the order they
+ * were made, and only the newest one's answer is applied (lib/api/ordered-saves.ts).
  */
 import {
   ApiError,
@@ -17,6 +18,7 @@ import {
   updatePoll,
   updateSession,
 } from '#lib/api/index.ts';
+import { OrderedSaves } from '#lib/api/ordered-saves.ts';
 import { draftFromPoll, newDraft, type PollDraft, toCreate, toUpdate } from './poll-draft.ts';
 
 export class EditorState {
@@ -29,6 +31,7 @@ export class EditorState {
   notice = $state('');
   undo: { label: string; run: () => Promise<void> } | null = $state(null);
   saving = $state(false);
+  readonly #reorders = new OrderedSaves();
 
   constructor(readonly sessionId: string) {}
 
@@ -118,14 +121,14 @@ export class EditorState {
     next.splice(to, 0, item);
     this.polls = next;
     this.notice = `Moved “${item.prompt.slice(0, 60)}” to position ${to + 1} of ${next.length}.`;
+    const ids = next.map((p) => p.id);
+    const save = this.#reorders.run(() => reorderPolls(this.sessionId, ids));
     const ok = await this.#act(async () => {
-      this.polls = await reorderPolls(
-        this.sessionId,
-        next.map((p) => p.id),
-      );
+      const saved = await save.done;
+      if (save.newest()) this.polls = saved; // a later move's order stays on screen
       return true;
     });
-    if (!ok) this.polls = before;
+    if (!ok && save.newest()) this.polls = before;
   }
 
   setAnonymity(anonymity: 'anonymous' | 'teacher_only' | 'names_shown') {
