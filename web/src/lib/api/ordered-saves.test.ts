@@ -16,14 +16,18 @@ function pendingSave<T>(log: string[], name: string) {
   };
 }
 
+/** Two saves queued one after the other, neither answered yet. */
+function twoSaves() {
+  const saves = new OrderedSaves();
+  const log: string[] = [];
+  const a = pendingSave<string>(log, 'a');
+  const b = pendingSave<string>(log, 'b');
+  return { log, a, b, first: saves.run(a.save), second: saves.run(b.save) };
+}
+
 describe('ordered saves', () => {
   test('a save starts only after the one before it answered, and only the newest is current', async () => {
-    const saves = new OrderedSaves();
-    const log: string[] = [];
-    const a = pendingSave<string>(log, 'a');
-    const b = pendingSave<string>(log, 'b');
-    const first = saves.run(a.save);
-    const second = saves.run(b.save);
+    const { log, a, b, first, second } = twoSaves();
     await a.started;
     await Bun.sleep(5);
     expect(log).toEqual(['start a']); // b waits for a's answer
@@ -38,12 +42,7 @@ describe('ordered saves', () => {
   });
 
   test('a failed save does not hold up the next one, and reports its own failure', async () => {
-    const saves = new OrderedSaves();
-    const log: string[] = [];
-    const a = pendingSave<string>(log, 'a');
-    const b = pendingSave<string>(log, 'b');
-    const first = saves.run(a.save);
-    const second = saves.run(b.save);
+    const { a, b, first, second } = twoSaves();
     await a.started;
     a.settle().reject(new Error('refused'));
     await expect(first.done).rejects.toThrow('refused');
