@@ -173,8 +173,7 @@ export class SessionRoom {
         if (!poll) break;
         if (s.openPoll?.id === poll.id) s.openPoll = null;
         s.lastClosed = poll;
-        if (this.current?.poll.id === poll.id) this.shown.update(poll);
-        else this.shown.show(poll);
+        this.shown.show(poll); // the poll on screen keeps its tally; another one is put on screen
         this.closedFrames(poll, e.version);
         // Votes committed just before the close may still be on their way from other nodes.
         setTimeout(() => void this.shown.recount(), 250);
