@@ -31,7 +31,7 @@ const classOf = (students: number) => {
       () => members,
       () => 0,
       undefined,
-      4,
+      { conns: 4, ms: Number.POSITIVE_INFINITY },
     ),
   };
 };
@@ -51,7 +51,7 @@ test('a big room is written a chunk per turn, in broadcast order, each connectio
     () => members,
     () => clock++,
     undefined,
-    4,
+    { conns: 4, ms: Number.POSITIVE_INFINITY },
   );
   const done: number[] = [];
   f.broadcast(results(1), results(1), () => done.push(1));
@@ -82,7 +82,7 @@ test('a teacher-only frame goes to the teachers without a pass over the class; l
     () => members,
     () => 0,
     () => teachers,
-    4,
+    { conns: 4, ms: Number.POSITIVE_INFINITY },
   );
   let finished = false;
   f.broadcast(presence(1000), null, () => {
@@ -145,4 +145,31 @@ test('a results frame that waited behind a long broadcast goes out with the coun
   for (const c of members) {
     expect((c as ReturnType<typeof conn>).sent.map((m) => m.answeredCount)).toEqual([1, 5, 6, 7]);
   }
+});
+
+test('a turn stops writing once its time is up; the rest of the class follows on later turns', async () => {
+  const members = new Set<Conn>(Array.from({ length: 200 }, (_, i) => conn(`s${i}`, 'student')));
+  let ms = 0;
+  // Every reading of the turn clock finds it 1 ms later: a 3 ms turn ends at its third reading.
+  const f = new Fanout(
+    () => members,
+    () => 0,
+    undefined,
+    { conns: Number.POSITIVE_INFINITY, ms: 3 },
+    () => ms++,
+  );
+  let finished = false;
+  f.broadcast(results(1), results(1), () => {
+    finished = true;
+  });
+  const reached = () => [...members].filter((c) => (c as ReturnType<typeof conn>).sent.length > 0).length;
+  const first = reached();
+  expect(first).toBeGreaterThan(0);
+  expect(first).toBeLessThan(200);
+  expect(finished).toBe(false);
+  await new Promise((r) => setImmediate(r));
+  expect(reached()).toBeGreaterThan(first);
+  while (f.busy) await new Promise((r) => setImmediate(r));
+  expect(finished).toBe(true);
+  expect(reached()).toBe(200);
 });

@@ -1,34 +1,49 @@
 /**
- * Delivers a room's broadcasts to its connections in order, a chunk of sockets at a time.
+ * Delivers a room's broadcasts to its connections in order, a turn of the event loop at a time.
  *
- * A socket write costs a few microseconds (a system call each), so one frame to 5,000 students holds
- * the event loop for tens of milliseconds; votes arriving meanwhile would wait for it, and their
- * acknowledgements with them. Past CHUNK connections a broadcast is therefore cut into chunks with the
- * event loop let through between them (`setImmediate`: I/O first). Broadcasts queue behind each
- * other, so every connection still receives frames in the order they were broadcast; a room of at
- * most CHUNK connections is served at once, synchronously, as before.
+ * A socket write costs microseconds (a system call each), so one frame to 5,000 students holds the
+ * event loop for tens of milliseconds; votes arriving meanwhile would wait for it, and their
+ * acknowledgements with them. A broadcast is therefore written in turns of a few milliseconds
+ * (`TurnLimit`) with the event loop let through between them (`setImmediate`: I/O first). Broadcasts
+ * queue behind each other, so every connection still receives frames in the order they were
+ * broadcast; a room written within one turn is served at once, synchronously.
  *
- * Frames carrying the server clock (`now`) are stamped per chunk, so `now` is the time the frame left
- * (clients derive their clock offset, and with it every countdown, from it).
+ * Frames carrying the server clock (`now`) are stamped per chunk of CLOCK_EVERY connections, so `now`
+ * is the time the frame left (clients derive their clock offset, and with it every countdown, from it).
  */
 import type { OutgoingMessage } from '@handsup/protocol';
 import { type Conn, prepare, sendPrepared } from './connection.ts';
 import { messagesOut } from './metrics.ts';
 import type { StorageKind } from '../storage/database.ts';
 
-/** Connections served per turn of the event loop (about 3 ms of socket writes, ~12 µs each). */
-export const FANOUT_CHUNK = 256;
+/**
+ * How much of a broadcast one turn of the event loop writes: at most `conns` connections, and none
+ * more once `ms` have passed since the turn began (the clock is read every CLOCK_EVERY writes).
+ */
+export type TurnLimit = { conns: number; ms: number };
+
+/** Writes between two readings of the clock (~0.3 ms of socket writes at ~10 µs each). */
+const CLOCK_EVERY = 32;
 
 /**
- * The chunk for a storage engine. On PostgreSQL a vote batch's commit happens in another process and
- * comes back as a reply that waits behind the chunk being written: half the chunk, half that wait.
- * With PGlite the commit itself runs on this thread, between chunks: more turns let more of it in
- * and stretch the broadcast. Bench runs at 5,000 students (AMD EPYC, 2 vCPU): PostgreSQL
- * answer->ack p99 48-64 ms with 128 against 61-76 with 256; embedded, three alternating pairs,
- * answer->visible p50 151-160 ms with 128 against 128-150 with 256 (the p99s overlapped).
+ * The turn for a storage engine, as a time — what a vote arriving during a broadcast waits for is how
+ * long the turn holds the event loop, and a socket write's cost differs from machine to machine (~11 µs
+ * on the 2-vCPU VM of 2026-11-27, a third of that on an earlier one).
+ *
+ * Embedded, the vote batch's commit runs on this thread between turns, so every turn that lets it in
+ * stretches the broadcast: 10 ms turns (~900 sockets here). Bench at 5,000 students (AMD EPYC, 2 vCPU,
+ * `bench/`): with 256-socket turns (~3 ms) a frame took 76–102 ms from its first student to its last
+ * and answer->visible p99 was 226–359 ms; with 10 ms turns or 1,024 sockets, 64–78 ms and 178–272
+ * (median ~200), answer->ack p99 44–63 either way; one unbroken write of 5,000 (~55 ms) left votes
+ * waiting: ack p99 73–119.
+ * On PostgreSQL the commit happens in another process and comes back as a reply that waits behind the
+ * turn being written: short turns (1.5 ms, the 128 sockets measured best: ack p99 68–100 against
+ * 117–120 with 512 and 181 with 1,024).
  */
-export const fanoutChunkFor = (storage: StorageKind): number =>
-  storage === 'postgres' ? FANOUT_CHUNK / 2 : FANOUT_CHUNK;
+export const turnLimitFor = (storage: StorageKind): TurnLimit => ({
+  conns: Number.POSITIVE_INFINITY,
+  ms: storage === 'postgres' ? 1.5 : 10,
+});
 
 type Job = {
   teacher: OutgoingMessage | null;
@@ -57,7 +72,9 @@ export class Fanout {
     private readonly now: () => number,
     /** The teachers among the members: a frame for teachers only is not a pass over the whole class. */
     private readonly teachers: () => Set<Conn> = members,
-    private readonly chunk = FANOUT_CHUNK,
+    private readonly turn: TurnLimit,
+    /** A monotonic clock in ms, for the turn's time limit. */
+    private readonly clock: () => number = () => performance.now(),
   ) {}
 
   /**
@@ -117,16 +134,19 @@ export class Fanout {
 
   private drain(): void {
     this.scheduled = false;
-    let budget = this.chunk;
-    while (this.queue.length && budget > 0 && !this.stopped) {
+    const started = this.clock();
+    let written = 0;
+    while (this.queue.length && !this.stopped) {
       const job = this.queue[0];
-      const end = Math.min(job.conns.length, job.next + budget);
-      budget -= end - job.next;
+      const step = Math.min(CLOCK_EVERY, this.turn.conns - written);
+      const end = Math.min(job.conns.length, job.next + step);
+      written += end - job.next;
       this.write(job, end);
       if (job.next >= job.conns.length) {
         this.queue.shift();
         job.done?.();
       }
+      if (written >= this.turn.conns || this.clock() - started >= this.turn.ms) break;
     }
     if (this.queue.length && !this.stopped) {
       this.scheduled = true;

@@ -22,7 +22,7 @@ import { pollFromJson } from '../modules/polls/poll-rows.ts';
 import type { VoteStore } from '../modules/polls/vote-store.ts';
 import { Coalescer } from './coalescer.ts';
 import { type Conn, send } from './connection.ts';
-import { Fanout, fanoutChunkFor } from './fanout.ts';
+import { Fanout, turnLimitFor } from './fanout.ts';
 import * as frames from './frames.ts';
 import { type LiveState, loadLiveState, loadVersion } from './live-state.ts';
 import { broadcastSeconds } from './metrics.ts';
@@ -72,7 +72,7 @@ export class SessionRoom {
       () => this.conns,
       () => this.now,
       () => this.teachers,
-      fanoutChunkFor(ctx.deps.database.kind),
+      turnLimitFor(ctx.deps.database.kind),
     );
     this.answers = new RoundAnswers(ctx.deps, sessionId);
     const shown = new ShownPoll(this.answers, () => this.tallyRebuilt(), ctx.deps.log, sessionId);
