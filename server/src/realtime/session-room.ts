@@ -1,17 +1,16 @@
 /**
  * One session as seen by this node: its live state, the poll on screen with its exact tally
  * (shown-poll.ts), and the local connections. It applies bus events (dropping any older than its state
- * version), turns them into frames per audience, and coalesces results and presence frames. Over
- * Redis, whose pub/sub may drop an event, an open poll's tally is also rebuilt every maintenance pass
- * (from the cache) and every DATABASE_RECOUNT_EVERY passes from the database; the in-process bus
- * drops nothing, so the embedded shape needs neither.
+ * version), turns them into frames per audience, and coalesces results frames (the teachers' presence
+ * frames: room-presence.ts). Over Redis, whose pub/sub may drop an event, an open poll's tally is
+ * also rebuilt every maintenance pass (from the cache) and every DATABASE_RECOUNT_EVERY passes from
+ * the database; the in-process bus drops nothing, so the embedded shape needs neither.
  */
 import {
   AppError,
   type ClientMessageOf,
   ERROR_CATALOG,
   type OutgoingMessage,
-  type Presence,
   RESULTS_MAX_PER_SECOND,
 } from '@handsup/protocol';
 import type { Poll } from '../domain/polls/index.ts';
@@ -26,6 +25,7 @@ import { Fanout, turnLimitFor } from './fanout.ts';
 import * as frames from './frames.ts';
 import { type LiveState, loadLiveState, loadVersion } from './live-state.ts';
 import { broadcastSeconds } from './metrics.ts';
+import { RoomPresence } from './room-presence.ts';
 import { RoundAnswers } from './round-answers.ts';
 import { type Shown, ShownPoll } from './shown-poll.ts';
 import { castVote, type VoteReply } from './vote-intake.ts';
@@ -55,11 +55,10 @@ export class SessionRoom {
   private maintenance: ReturnType<typeof setInterval> | null = null;
   private unsubscribe: (() => Promise<void>) | null = null;
   private disposed = false;
-  private presence: Presence = { connected: 0, answered: 0, answeredParticipantIds: [] };
   /** When the tally first changed since the last results frame (handsup_broadcast_seconds). */
   private tallyChangedAt: number | null = null;
   readonly results = new Coalescer(1000 / RESULTS_MAX_PER_SECOND, () => this.broadcastResults());
-  readonly presenceOut = new Coalescer(500, () => this.broadcastPresence());
+  private readonly presence: RoomPresence;
   private readonly fanout: Fanout;
   readonly ready: Promise<void>;
 
@@ -73,6 +72,13 @@ export class SessionRoom {
       () => this.now,
       () => this.teachers,
       turnLimitFor(ctx.deps.database.kind),
+    );
+    this.presence = new RoomPresence(
+      sessionId,
+      ctx.deps.crossNode.presence,
+      () => this.current?.tally.answeredParticipantIds() ?? [],
+      () => this.hasTeachers,
+      (frame) => this.broadcast(frame, null),
     );
     this.answers = new RoundAnswers(ctx.deps, sessionId);
     const shown = new ShownPoll(this.answers, () => this.tallyRebuilt(), ctx.deps.log, sessionId);
@@ -96,7 +102,7 @@ export class SessionRoom {
 
   private tallyRebuilt(): void {
     this.results.request();
-    this.presenceOut.request();
+    this.presence.request();
   }
 
   /** The poll on screen (open, or the last closed) and its tally. */
@@ -135,7 +141,7 @@ export class SessionRoom {
     else if (e.kind === 'votes') {
       if ((e as { origin?: string }).origin !== this.ctx.deps.nodeId)
         this.applyVotes(e.pollId, e.round, e.answers);
-    } else this.presenceOut.request();
+    } else this.presence.request();
   }
 
   /** Votes committed (here or on another node): exact per participant, so applying twice is harmless. */
@@ -143,7 +149,7 @@ export class SessionRoom {
     if (!this.shown.apply(pollId, round, records)) return;
     this.tallyChangedAt ??= performance.now();
     this.results.request();
-    this.presenceOut.request();
+    this.presence.request();
   }
 
   private applyState(e: StateEvent): void {
@@ -284,7 +290,7 @@ export class SessionRoom {
         const fromDatabase = this.answers.suspect || this.passes % DATABASE_RECOUNT_EVERY === 0;
         await this.shown.recount(fromDatabase ? 'database' : 'cache');
       }
-      if (this.hasTeachers) this.presenceOut.request();
+      if (this.hasTeachers) this.presence.request();
     } catch (e) {
       this.ctx.deps.log.warn('room maintenance failed', { err: e as Error, sessionId: this.sessionId });
     }
@@ -345,30 +351,11 @@ export class SessionRoom {
     );
   }
 
-  private async computePresence(): Promise<Presence> {
-    const entries = await this.ctx.deps.crossNode.presence.list(this.sessionId);
-    const students = new Set<string>();
-    for (const e of entries) if (e.role === 'student' && e.participantId) students.add(e.participantId);
-    const ids =
-      this.current?.poll.status === 'open' || this.current
-        ? (this.current?.tally.answeredParticipantIds() ?? [])
-        : [];
-    this.presence = { connected: students.size, answered: ids.length, answeredParticipantIds: ids };
-    return this.presence;
-  }
-
-  private async broadcastPresence(): Promise<void> {
-    if (!this.hasTeachers) return;
-    const p = await this.computePresence().catch(() => this.presence);
-    this.broadcast({ type: 'presence.updated', ...p }, null);
-  }
-
   async snapshotFor(conn: Conn): Promise<OutgoingMessage<'session.snapshot'>> {
     const st = conn.state!;
     const cur = this.current;
     const audience: frames.Audience = st.role === 'teacher' ? 'teacher' : 'student';
-    const presence =
-      audience === 'teacher' ? await this.computePresence().catch(() => this.presence) : undefined;
+    const presence = audience === 'teacher' ? await this.presence.now() : undefined;
     return frames.snapshotFor(audience, this.state, {
       now: this.now,
       tally: cur?.tally ?? null,
@@ -401,7 +388,7 @@ export class SessionRoom {
     this.disposed = true;
     this.shown.stop();
     this.results.stop();
-    this.presenceOut.stop();
+    this.presence.stop();
     this.fanout.stop();
     if (this.deadline) clearTimeout(this.deadline);
     if (this.maintenance) clearInterval(this.maintenance);
