@@ -27,15 +27,13 @@ const CLOCK_EVERY = 32;
 
 /**
  * The turn for a storage engine, as a time — what a vote arriving during a broadcast waits for is how
- * long the turn holds the event loop, and a socket write's cost differs from machine to machine (~11 µs
- * on the 2-vCPU VM of 2026-11-27, a third of that on an earlier one).
+ * long the turn holds the event loop, and what a socket write costs differs from machine to machine
+ * (~11 µs on the 2-vCPU VM of 2026-11-27).
  *
  * Embedded, the vote batch's commit runs on this thread between turns, so every turn that lets it in
- * stretches the broadcast: 10 ms turns (~900 sockets here). Bench at 5,000 students (AMD EPYC, 2 vCPU,
- * `bench/`): with 256-socket turns (~3 ms) a frame took 76–102 ms from its first student to its last
- * and answer->visible p99 was 226–359 ms; with 10 ms turns or 1,024 sockets, 64–78 ms and 178–272
- * (median ~200), answer->ack p99 44–63 either way; one unbroken write of 5,000 (~55 ms) left votes
- * waiting: ack p99 73–119.
+ * stretches the broadcast: 10 ms turns (~900 sockets on that VM), a trade of acknowledgement time
+ * for visibility (decision 0010). Bench at 5,000 students, eight alternating pairs (AMD EPYC, 2 vCPU):
+ * 256-socket turns, answer->visible p99 median 276 ms and ack p99 48; 10 ms turns, 225 and 66.
  * On PostgreSQL the commit happens in another process and comes back as a reply that waits behind the
  * turn being written: short turns (1.5 ms, the 128 sockets measured best: ack p99 68–100 against
  * 117–120 with 512 and 181 with 1,024).
