@@ -1,31 +1,25 @@
 /**
  * One session as seen by this node: its live state, the poll on screen with its exact tally
  * (shown-poll.ts), and the local connections. It applies bus events (dropping any older than its state
- * version), turns them into frames per audience, and coalesces results frames (the teachers' presence
- * frames: room-presence.ts). Over Redis, whose pub/sub may drop an event, an open poll's tally is
- * also rebuilt every maintenance pass (from the cache) and every DATABASE_RECOUNT_EVERY passes from
- * the database; the in-process bus drops nothing, so the embedded shape needs neither.
+ * version) and turns them into frames per audience; results frames and the teachers' presence frames
+ * are paced by room-results.ts and room-presence.ts. Over Redis, whose pub/sub may drop an event, an
+ * open poll's tally is also rebuilt every maintenance pass (from the cache) and every
+ * DATABASE_RECOUNT_EVERY passes from the database; the in-process bus drops nothing, so the embedded
+ * shape needs neither.
  */
-import {
-  AppError,
-  type ClientMessageOf,
-  ERROR_CATALOG,
-  type OutgoingMessage,
-  RESULTS_MAX_PER_SECOND,
-} from '@handsup/protocol';
+import { AppError, type ClientMessageOf, ERROR_CATALOG, type OutgoingMessage } from '@handsup/protocol';
 import type { Poll } from '../domain/polls/index.ts';
 import type { AppDeps } from '../http/context.ts';
 import type { SessionEvent, StateEvent, VoteRecord } from '../modules/polls/events.ts';
 import type { PollLifecycle } from '../modules/polls/lifecycle-service.ts';
 import { pollFromJson } from '../modules/polls/poll-rows.ts';
 import type { VoteStore } from '../modules/polls/vote-store.ts';
-import { Coalescer } from './coalescer.ts';
 import { type Conn, send } from './connection.ts';
 import { Fanout, turnLimitFor } from './fanout.ts';
 import * as frames from './frames.ts';
 import { type LiveState, loadLiveState, loadVersion } from './live-state.ts';
-import { broadcastSeconds } from './metrics.ts';
 import { RoomPresence } from './room-presence.ts';
+import { RoomResults } from './room-results.ts';
 import { RoundAnswers } from './round-answers.ts';
 import { type Shown, ShownPoll } from './shown-poll.ts';
 import { castVote, type VoteReply } from './vote-intake.ts';
@@ -55,9 +49,7 @@ export class SessionRoom {
   private maintenance: ReturnType<typeof setInterval> | null = null;
   private unsubscribe: (() => Promise<void>) | null = null;
   private disposed = false;
-  /** When the tally first changed since the last results frame (handsup_broadcast_seconds). */
-  private tallyChangedAt: number | null = null;
-  readonly results = new Coalescer(1000 / RESULTS_MAX_PER_SECOND, () => this.broadcastResults());
+  private readonly results: RoomResults;
   private readonly presence: RoomPresence;
   private readonly fanout: Fanout;
   readonly ready: Promise<void>;
@@ -73,6 +65,7 @@ export class SessionRoom {
       () => this.teachers,
       turnLimitFor(ctx.deps.database.kind),
     );
+    this.results = new RoomResults(this, this.fanout);
     this.presence = new RoomPresence(
       sessionId,
       ctx.deps.crossNode.presence,
@@ -110,8 +103,14 @@ export class SessionRoom {
     return this.shown.current;
   }
 
-  private get now(): number {
+  /** Server time (ms). */
+  get now(): number {
     return this.ctx.deps.clock.now();
+  }
+
+  /** Whether any connection here receives frames. */
+  get listened(): boolean {
+    return this.conns.size > 0;
   }
 
   get hasTeachers(): boolean {
@@ -147,8 +146,7 @@ export class SessionRoom {
   /** Votes committed (here or on another node): exact per participant, so applying twice is harmless. */
   applyVotes(pollId: string, round: number, records: VoteRecord[]): void {
     if (!this.shown.apply(pollId, round, records)) return;
-    this.tallyChangedAt ??= performance.now();
-    this.results.request();
+    this.results.changed();
     this.presence.request();
   }
 
@@ -170,10 +168,7 @@ export class SessionRoom {
         if (!poll) break;
         s.openPoll = poll;
         this.shown.show(poll);
-        this.broadcast(
-          frames.pollOpened('teacher', s, poll, e.version, this.now),
-          frames.pollOpened('student', s, poll, e.version, this.now),
-        );
+        this.broadcastEach((a) => frames.pollOpened(a, s, poll, e.version, this.now));
         break;
       case 'closed':
         if (!poll) break;
@@ -205,10 +200,7 @@ export class SessionRoom {
         this.shown.update(poll);
         {
           const tally = this.shown.tallyOf(poll.id);
-          this.broadcast(
-            frames.resultsReleased('teacher', s, poll, e.version, tally),
-            frames.resultsReleased('student', s, poll, e.version, tally),
-          );
+          this.broadcastEach((a) => frames.resultsReleased(a, s, poll, e.version, tally));
         }
         break;
       case 'updated':
@@ -259,10 +251,7 @@ export class SessionRoom {
 
   private closedFrames(poll: Poll, version: number): void {
     const tally = this.shown.tallyOf(poll.id);
-    this.broadcast(
-      frames.pollClosed('teacher', this.state, poll, version, tally),
-      frames.pollClosed('student', this.state, poll, version, tally),
-    );
+    this.broadcastEach((a) => frames.pollClosed(a, this.state, poll, version, tally));
   }
 
   /** Re-reads the state from the database; on news, everyone here gets a fresh snapshot. */
@@ -321,34 +310,9 @@ export class SessionRoom {
     this.fanout.broadcast(teacher, student, done);
   }
 
-  /**
-   * Queues the current results for everyone. In a room so big that writing a frame to all of it takes
-   * longer than the interval, frames do not queue up behind each other with stale counts: a results
-   * frame still waiting for its turn is replaced by the newer one (fanout.ts, `latest`), and carries
-   * the counts of the moment it starts going out, not of the moment it was queued.
-   */
-  private broadcastResults(): void {
-    const cur = this.current;
-    const changedAt = this.tallyChangedAt;
-    this.tallyChangedAt = null;
-    if (!cur || this.conns.size === 0) return;
-    const version = this.state.version;
-    const build = () => ({
-      teacher: frames.resultsUpdated('teacher', this.state, cur.poll, cur.tally, this.now),
-      student: frames.resultsUpdated('student', this.state, cur.poll, cur.tally, this.now),
-    });
-    const queued = build();
-    this.fanout.broadcast(
-      queued.teacher,
-      queued.student,
-      () => {
-        if (changedAt !== null) broadcastSeconds.observe((performance.now() - changedAt) / 1000);
-      },
-      'latest',
-      // Counts as of the moment the frame starts going out, unless the poll or the session changed
-      // meanwhile: then the frames already queued for that change must not be overtaken.
-      () => (this.current === cur && this.state.version === version ? build() : null),
-    );
+  /** One frame per audience, built by `frame` for each. */
+  private broadcastEach(frame: (audience: frames.Audience) => OutgoingMessage): void {
+    this.broadcast(frame('teacher'), frame('student'));
   }
 
   async snapshotFor(conn: Conn): Promise<OutgoingMessage<'session.snapshot'>> {
