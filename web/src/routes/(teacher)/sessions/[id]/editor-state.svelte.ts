@@ -1,8 +1,8 @@
 /**
  * The session editor's data and actions: the session, its polls in order, the poll being edited, and
- * save / duplicate / delete-with-undo / reorder. Reordering is optimistic (the list moves at once) and
- * rolled back if the server refuses; reorders reach the server one after another, in the order they
- * were made, and only the newest one's answer is applied (lib/api/ordered-saves.ts).
+ * save / duplicate / delete-with-undo / reorder. Reordering is optimistic (the list moves at once);
+ * reorders reach the server one after another, in the order they were made, and only the newest
+ * one's answer is applied — a refusal puts back the server's order (poll-order.ts).
  */
 import {
   ApiError,
@@ -18,7 +18,7 @@ import {
   updatePoll,
   updateSession,
 } from '#lib/api/index.ts';
-import { OrderedSaves } from '#lib/api/ordered-saves.ts';
+import { PollOrder } from './poll-order.ts';
 import { draftFromPoll, newDraft, type PollDraft, toCreate, toUpdate } from './poll-draft.ts';
 
 export class EditorState {
@@ -31,7 +31,10 @@ export class EditorState {
   notice = $state('');
   undo: { label: string; run: () => Promise<void> } | null = $state(null);
   saving = $state(false);
-  readonly #reorders = new OrderedSaves();
+  readonly #order = new PollOrder<PollView>({
+    save: (ids) => reorderPolls(this.sessionId, ids),
+    reload: () => listPolls(this.sessionId),
+  });
 
   constructor(readonly sessionId: string) {}
 
@@ -113,22 +116,15 @@ export class EditorState {
 
   /** Moves a poll to `to` (an index in the list), for drag and drop and for the keyboard. */
   async move(from: number, to: number): Promise<void> {
-    if (to < 0 || to >= this.polls.length || from === to) return;
-    const before = this.polls;
-    const next = [...before];
-    const [item] = next.splice(from, 1);
-    if (!item) return;
-    next.splice(to, 0, item);
-    this.polls = next;
-    this.notice = `Moved “${item.prompt.slice(0, 60)}” to position ${to + 1} of ${next.length}.`;
-    const ids = next.map((p) => p.id);
-    const save = this.#reorders.run(() => reorderPolls(this.sessionId, ids));
-    const ok = await this.#act(async () => {
-      const saved = await save.done;
-      if (save.newest()) this.polls = saved; // a later move's order stays on screen
-      return true;
-    });
-    if (!ok && save.newest()) this.polls = before;
+    const m = this.#order.move(this.polls, from, to);
+    if (!m) return;
+    this.polls = m.next;
+    this.error = '';
+    this.notice = `Moved “${m.item.prompt.slice(0, 60)}” to position ${to + 1} of ${m.next.length}.`;
+    const { polls, error } = await m.settled;
+    if (!polls) return; // a newer move settles the screen
+    this.polls = polls;
+    if (error !== undefined) this.error = messageOf(error);
   }
 
   setAnonymity(anonymity: 'anonymous' | 'teacher_only' | 'names_shown') {
@@ -143,8 +139,11 @@ export class EditorState {
     try {
       return await fn();
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : 'Something went wrong. Try again.';
+      this.error = messageOf(e);
       return null;
     }
   }
 }
+
+const messageOf = (e: unknown): string =>
+  e instanceof ApiError ? e.message : 'Something went wrong. Try again.';
