@@ -15,6 +15,7 @@ import { createSessionService } from '../sessions/service.ts';
 import type { PollAccess } from './access.ts';
 import { DeadlineSweeper } from './deadline-sweeper.ts';
 import { PollLifecycle } from './lifecycle-service.ts';
+import { ResultsService } from './results-service.ts';
 import { PollService } from './service.ts';
 import { VoteStore } from './vote-store.ts';
 
@@ -31,6 +32,7 @@ export class PollEngine {
   readonly handler: ConnectionHandler;
   readonly sweeper: DeadlineSweeper;
   readonly service: PollService;
+  readonly results: ResultsService;
   private started = false;
   private unlisten: (() => void) | null = null;
 
@@ -63,6 +65,7 @@ export class PollEngine {
     });
     this.sweeper = new DeadlineSweeper(deps, this.lifecycle, opts.sweepIntervalMs);
     this.service = new PollService(deps, access, this.lifecycle);
+    this.results = new ResultsService(deps, access);
   }
 
   /** Background work: sweeper, presence heartbeats, revocation listener. Idempotent. */

@@ -35,6 +35,7 @@ const live = ['polls: live'];
 export const pollsModule = (deps: AppDeps) => {
   const engine = pollEngineFor(deps);
   const service = engine.service;
+  const results = engine.results;
   const who = async (authorization: string | undefined) => {
     const token = bearerToken(authorization);
     if (!token) throw new AppError('unauthenticated', 'Send Authorization: Bearer <token>.');
@@ -206,7 +207,7 @@ export const pollsModule = (deps: AppDeps) => {
     .get(
       '/polls/:pollId/results',
       async ({ headers, params, query }) =>
-        service.results(await who(headers.authorization), params.pollId, query.round),
+        results.results(await who(headers.authorization), params.pollId, query.round),
       {
         params: PollParams,
         query: ResultsQuery,
@@ -223,7 +224,7 @@ export const pollsModule = (deps: AppDeps) => {
           'exports',
           caller.kind === 'user' ? `user:${caller.userId}` : `participant:${caller.participantId}`,
         );
-        const csv = await service.exportCsv(caller, params.sessionId);
+        const csv = await results.exportCsv(caller, params.sessionId);
         return new Response(csv, {
           headers: {
             'content-type': 'text/csv; charset=utf-8',

@@ -1,45 +1,27 @@
 /**
- * The polls of a session as the REST API serves them: permission check first (the caller's role in
- * the session, then the permission table), then the change in a transaction, then the teacher view.
- * Changes students can see go through the lifecycle service, which versions and publishes them.
+ * The polls of a session as the REST API serves them — list, create, edit, reorder, duplicate, delete
+ * and restore, and the live commands: permission check first (the caller's role in the session, then
+ * the permission table), then the change in a transaction, then the teacher view. Changes students can
+ * see go through the lifecycle service, which versions and publishes them. Results and the CSV export
+ * are results-service.ts.
  */
-import {
-  AppError,
-  type AnswerValue,
-  type PollCreate,
-  type PollUpdate,
-  type PollView,
-  type ResultsView,
-} from '@handsup/protocol';
+import { AppError, type PollCreate, type PollUpdate, type PollView } from '@handsup/protocol';
 import type { Principal } from '../../domain/access/principal.ts';
 import {
   applySettingsPatch,
   canEditContent,
   closePoll,
-  type EffectiveAnonymity,
   type Poll,
   resolveSettings,
-  tallyFrom,
   toPollView,
-  toResultsView,
   validatePollDefinition,
 } from '../../domain/polls/index.ts';
 import type { AppDeps } from '../../http/context.ts';
 import { actorOf, type PollAccess, type PollAction, requireRole } from './access.ts';
-import { buildCsv } from './csv-export.ts';
-import {
-  type Actor,
-  audit,
-  lockSession,
-  type PollLifecycle,
-  selectPoll,
-  sessionOfPoll,
-  writeChanges,
-} from './lifecycle-service.ts';
+import { audit, type PollLifecycle, selectPoll, writeChanges } from './lifecycle-service.ts';
 import { POLL_COLUMNS, type PollRow, pollFromRow } from './poll-rows.ts';
+import { authorisePoll, lockEditableSession, sessionAnonymity } from './poll-scope.ts';
 import { inTransaction, queryOf } from './sql.ts';
-
-const ANONYMITY = new Set(['anonymous', 'teacher_only', 'names_shown']);
 
 export class PollService {
   constructor(
@@ -48,35 +30,15 @@ export class PollService {
     private readonly lifecycle: PollLifecycle,
   ) {}
 
-  private async sessionAnonymity(sessionId: string): Promise<EffectiveAnonymity> {
-    const [s] = await queryOf(this.deps.database)<{ a: string | null }>(
-      `SELECT settings->>'anonymity' AS a FROM sessions WHERE id = $1`,
-      [sessionId],
-    );
-    return (s?.a && ANONYMITY.has(s.a) ? s.a : 'teacher_only') as EffectiveAnonymity;
-  }
-
   private async view(poll: Poll): Promise<PollView> {
     return toPollView(poll, {
       role: 'teacher',
-      sessionAnonymity: await this.sessionAnonymity(poll.sessionId),
+      sessionAnonymity: await sessionAnonymity(this.deps.database, poll.sessionId),
     });
   }
 
-  /** Resolves the poll's session and checks the caller may do `action` there. */
-  private async authorisePoll(principal: Principal, pollId: string, action: PollAction) {
-    const sessionId = await sessionOfPoll(queryOf(this.deps.database), pollId).catch(async (e) => {
-      // A deleted poll is still reachable for restore.
-      const [r] = await queryOf(this.deps.database)<{ session_id: string }>(
-        'SELECT session_id FROM polls WHERE id = $1',
-        [pollId],
-      );
-      if (!r) throw e;
-      return r.session_id;
-    });
-    const role = await requireRole(this.access, principal, sessionId, action);
-    const actor: Actor = { userId: actorOf(principal).userId, role };
-    return { sessionId, actor };
+  private authorisePoll(principal: Principal, pollId: string, action: PollAction) {
+    return authorisePoll(this.deps.database, this.access, principal, pollId, action);
   }
 
   async list(principal: Principal, sessionId: string, deleted?: 'include' | 'only'): Promise<PollView[]> {
@@ -91,8 +53,8 @@ export class PollService {
       `SELECT ${POLL_COLUMNS} FROM polls p WHERE p.session_id = $1 ${filter} ORDER BY p.position, p.created_at`,
       [sessionId],
     );
-    const sessionAnonymity = await this.sessionAnonymity(sessionId);
-    return rows.map((r) => toPollView(pollFromRow(r), { role: 'teacher', sessionAnonymity }));
+    const anonymity = await sessionAnonymity(this.deps.database, sessionId);
+    return rows.map((r) => toPollView(pollFromRow(r), { role: 'teacher', sessionAnonymity: anonymity }));
   }
 
   async get(principal: Principal, pollId: string): Promise<PollView> {
@@ -107,8 +69,7 @@ export class PollService {
     const settings = resolveSettings(body.settings);
     validatePollDefinition(body.content, settings);
     const poll = await inTransaction(this.deps.database, async (q) => {
-      const session = await lockSession(q, sessionId);
-      if (session.status === 'archived') throw new AppError('session_archived', 'This session is archived.');
+      await lockEditableSession(q, sessionId);
       const [{ next }] = await q<{ next: number }>(
         `SELECT coalesce(max(position) + 1, 0)::int AS next FROM polls WHERE session_id = $1 AND deleted_at IS NULL`,
         [sessionId],
@@ -208,8 +169,7 @@ export class PollService {
   async reorder(principal: Principal, sessionId: string, pollIds: string[]): Promise<PollView[]> {
     await requireRole(this.access, principal, sessionId, 'poll.manage');
     await inTransaction(this.deps.database, async (q) => {
-      const session = await lockSession(q, sessionId);
-      if (session.status === 'archived') throw new AppError('session_archived', 'This session is archived.');
+      await lockEditableSession(q, sessionId);
       const existing = await q<{ id: string }>(
         `SELECT id FROM polls WHERE session_id = $1 AND deleted_at IS NULL`,
         [sessionId],
@@ -228,8 +188,7 @@ export class PollService {
   async duplicate(principal: Principal, pollId: string): Promise<PollView> {
     const { sessionId, actor } = await this.authorisePoll(principal, pollId, 'poll.manage');
     const poll = await inTransaction(this.deps.database, async (q) => {
-      const session = await lockSession(q, sessionId);
-      if (session.status === 'archived') throw new AppError('session_archived', 'This session is archived.');
+      await lockEditableSession(q, sessionId);
       const source = await selectPoll(q, pollId);
       if (!source) throw new AppError('not_found', 'No such poll.');
       await q(
@@ -263,8 +222,7 @@ export class PollService {
   async restore(principal: Principal, pollId: string): Promise<PollView> {
     const { sessionId, actor } = await this.authorisePoll(principal, pollId, 'poll.manage');
     const poll = await inTransaction(this.deps.database, async (q) => {
-      const session = await lockSession(q, sessionId);
-      if (session.status === 'archived') throw new AppError('session_archived', 'This session is archived.');
+      await lockEditableSession(q, sessionId);
       const [row] = await q<PollRow>(
         `UPDATE polls p SET deleted_at = NULL, updated_at = now(),
            position = (SELECT coalesce(max(position) + 1, 0) FROM polls WHERE session_id = $2 AND deleted_at IS NULL)
@@ -305,71 +263,5 @@ export class PollService {
               ? l.clearAnswers(pollId, actor)
               : l.newRound(pollId));
     return this.view(poll);
-  }
-
-  // ---- results ------------------------------------------------------------------------------------
-
-  async results(
-    principal: Principal,
-    pollId: string,
-    round?: number,
-  ): Promise<{ pollId: string; round: number; answeredCount: number; results: ResultsView }> {
-    await this.authorisePoll(principal, pollId, 'results.read');
-    const q = queryOf(this.deps.database);
-    const poll = await selectPoll(q, pollId);
-    if (!poll) throw new AppError('not_found', 'No such poll.');
-    const r = round ?? poll.round;
-    const rows = await q<{ participant_id: string; value: AnswerValue; name: string }>(
-      `SELECT r.participant_id, r.value, p.display_name AS name FROM responses r JOIN participants p ON p.id = r.participant_id
-       WHERE r.poll_id = $1 AND r.round = $2 ORDER BY r.id`,
-      [pollId, r],
-    );
-    const tally = tallyFrom(
-      poll.content,
-      rows.map((x) => ({ participantId: x.participant_id, value: x.value, name: x.name })),
-    );
-    const viewer = {
-      role: 'teacher' as const,
-      sessionAnonymity: await this.sessionAnonymity(poll.sessionId),
-    };
-    return {
-      pollId,
-      round: r,
-      answeredCount: tally.answeredCount,
-      results: toResultsView(tally.results(), poll, viewer)!,
-    };
-  }
-
-  async exportCsv(principal: Principal, sessionId: string): Promise<string> {
-    const role = await requireRole(this.access, principal, sessionId, 'results.read');
-    const q = queryOf(this.deps.database);
-    const polls = (
-      await q<PollRow>(
-        `SELECT ${POLL_COLUMNS} FROM polls p WHERE p.session_id = $1 AND p.deleted_at IS NULL ORDER BY p.position, p.created_at`,
-        [sessionId],
-      )
-    ).map(pollFromRow);
-    const answers = await q<{ poll_id: string; round: number; name: string; value: AnswerValue; at: number }>(
-      `SELECT r.poll_id, r.round, p.display_name AS name, r.value, (extract(epoch from r.updated_at) * 1000)::float8 AS at
-       FROM responses r JOIN participants p ON p.id = r.participant_id JOIN polls pl ON pl.id = r.poll_id
-       WHERE pl.session_id = $1 AND pl.deleted_at IS NULL ORDER BY r.poll_id, r.round, r.id`,
-      [sessionId],
-    );
-    await inTransaction(this.deps.database, (tq) =>
-      audit(tq, { userId: actorOf(principal).userId, role }, 'results.exported', 'session', sessionId, {
-        polls: polls.length,
-      }),
-    );
-    return buildCsv(
-      polls,
-      answers.map((a) => ({
-        pollId: a.poll_id,
-        round: a.round,
-        name: a.name,
-        value: a.value,
-        at: Number(a.at),
-      })),
-      await this.sessionAnonymity(sessionId),
-    );
   }
 }
