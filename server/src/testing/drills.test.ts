@@ -13,16 +13,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import postgres from 'postgres';
 import { type Cluster, startCluster } from './cluster.ts';
 import { findNginx } from './cluster-nginx.ts';
-import {
-  classOf,
-  startTcpProxy,
-  type Student,
-  type TcpProxy,
-  Teacher,
-  until,
-  viaProxy,
-} from './drill-kit.ts';
+import { classOf, type Student, Teacher, until } from './drill-kit.ts';
 import { startPrivateRedis } from './processes.ts';
+import { startTcpProxy, type TcpProxy, viaProxy } from './tcp-proxy.ts';
 import { describeWith, isCI, uniqueName } from './services.ts';
 import { createPostgresDatabase } from './storage-matrix.ts';
 
