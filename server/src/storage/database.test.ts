@@ -100,10 +100,10 @@ describeStorage('storage', ({ open, kind }) => {
   }
 });
 
-test('the embedded database runs with the small-footprint settings, on disk and in memory', async () => {
+test('the embedded database runs with the small-footprint settings and unfilled WAL segments, on disk and in memory', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'handsup-conf-'));
   const settings = `SELECT name, setting, unit FROM pg_settings
-    WHERE name IN ('shared_buffers', 'max_connections') ORDER BY name`;
+    WHERE name IN ('shared_buffers', 'max_connections', 'wal_init_zero') ORDER BY name`;
   try {
     for (const dataDir of [dir, null]) {
       const db = await openDatabase({ kind: 'pglite', dataDir });
@@ -112,6 +112,8 @@ test('the embedded database runs with the small-footprint settings, on disk and 
         expect(await db.query(settings)).toEqual([
           { name: 'max_connections', setting: '4', unit: null },
           { name: 'shared_buffers', setting: '512', unit: '8kB' },
+          // New WAL segments are not zero-filled on the event loop (pglite-conf.ts).
+          { name: 'wal_init_zero', setting: 'off', unit: null },
         ]);
       } finally {
         await db.close();

@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { lockDataDir } from './data-dir-lock.ts';
 import { type MigrationTx, migrate } from './migrate.ts';
 import { gcPacer } from './gc-pacer.ts';
+import { startCheckpoints } from './pglite-checkpoints.ts';
 import { PGLITE_CONF } from './pglite-conf.ts';
 import * as schema from './schema.ts';
 
@@ -42,7 +43,13 @@ export interface Database {
 }
 
 export type DatabaseOptions =
-  | { kind: 'pglite'; dataDir: string | null /* null = in memory */; loadDataDir?: Blob }
+  | {
+      kind: 'pglite';
+      dataDir: string | null /* null = in memory */;
+      loadDataDir?: Blob;
+      /** How often to checkpoint when WAL was written (pglite-checkpoints.ts); default 60 s. */
+      checkpointEveryMs?: number;
+    }
   | { kind: 'postgres'; url: string; max?: number };
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
@@ -62,11 +69,15 @@ const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return opts.kind === 'pglite'
-    ? openPglite(opts.dataDir, opts.loadDataDir)
+    ? openPglite(opts.dataDir, opts.loadDataDir, opts.checkpointEveryMs)
     : openPostgres(opts.url, opts.max ?? 10);
 }
 
-async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<Database> {
+async function openPglite(
+  dataDir: string | null,
+  loadDataDir?: Blob,
+  checkpointEveryMs?: number,
+): Promise<Database> {
   const pgDir = dataDir ? join(dataDir, 'pg') : null;
   const lock = dataDir && pgDir ? lockDataDir(dataDir, pgDir) : null;
   let pg: PGlite;
@@ -91,6 +102,10 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
   );
   const db = drizzlePglite(pg, { schema }) as unknown as Db;
   const releasePacer = gcPacer.hold();
+  const stopCheckpoints = startCheckpoints(
+    async <T>(sql: string) => (await pg.query<T>(sql)).rows,
+    checkpointEveryMs,
+  );
   return {
     kind: 'pglite',
     db,
@@ -108,6 +123,7 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
     close: async () => {
       releasePacer();
       try {
+        await stopCheckpoints();
         await pg.close();
       } finally {
         lock?.release();
