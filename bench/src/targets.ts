@@ -3,7 +3,7 @@
  * temporary folder), Handsup on PostgreSQL + Redis, or N such nodes behind nginx (cluster); and the raw
  * baseline server. Each target reports the pids whose memory and CPU are measured.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -98,13 +98,15 @@ async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> 
 
 export async function startHandsup(mode: Mode, nodes: number): Promise<Target> {
   if (mode === 'embedded') {
-    const n = await startHandsupNode({ HANDSUP_DATA_DIR: mkdtempSync(join(tmpdir(), 'handsup-bench-')) });
+    const dataDir = mkdtempSync(join(tmpdir(), 'handsup-bench-'));
+    const n = await startHandsupNode({ HANDSUP_DATA_DIR: dataDir });
     return {
       url: n.url,
       pids: [n.proc.pid],
       stop: async () => {
         n.proc.kill('SIGTERM');
         await n.proc.exited;
+        rmSync(dataDir, { recursive: true, force: true });
       },
     };
   }
