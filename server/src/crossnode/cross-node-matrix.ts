@@ -66,14 +66,6 @@ export async function deleteKeys(prefix: string): Promise<void> {
   }
 }
 
-/** Polls `check` until it returns true; fails after `timeoutMs`. */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await Bun.sleep(10);
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms`);
-}
+export { eventually } from '../testing/eventually.ts';
 
 export const sleep = (ms: number): Promise<void> => Bun.sleep(ms);

@@ -2,7 +2,7 @@ import { expect, test } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { until } from '../testing/drill-kit.ts';
+import { eventually } from '../testing/eventually.ts';
 import { openDatabase } from './database.ts';
 
 const lastCheckpoint = async (q: <T>(sql: string) => Promise<T[]>) =>
@@ -16,7 +16,7 @@ test('the embedded database checkpoints by itself once WAL was written, and not 
     // The single-user backend never checkpoints on its own: this only happens because the node asks.
     await db.query(`INSERT INTO sessions (title, join_code) VALUES ('Checkpoints', 'CKPT23')`);
     const [{ written }] = await q<{ written: string }>('SELECT pg_current_wal_insert_lsn()::text AS written');
-    await until(
+    await eventually(
       async () =>
         (
           await db.query<{ covered: boolean }>(

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import http from 'node:http';
 import { PROTOCOL_VERSION } from '@handsup/protocol';
 import { type Cluster, parseEnvFile, startCluster } from './cluster.ts';
-import { findNginx, renderTemplate } from './cluster-nginx.ts';
-import { describeWith, isCI, REDIS_TEST_URL, uniqueName } from './services.ts';
+import { renderTemplate } from './cluster-nginx.ts';
+import { describeCluster, metricsOf, sample } from './cluster-probes.ts';
+import { REDIS_TEST_URL, uniqueName } from './services.ts';
 import { createPostgresDatabase } from './storage-matrix.ts';
 
 /** A GET from a chosen loopback source address (the balancer then sees a client that is not itself). */
@@ -120,15 +121,6 @@ function pingPong(ws: WebSocket): Promise<{ type: string }> {
   });
 }
 
-const scrape = async (cluster: Cluster, i: number) =>
-  (
-    await fetch(`${cluster.nodes[i].url}/metrics`, {
-      headers: { authorization: `Bearer ${cluster.metricsToken}` },
-    })
-  ).text();
-const gaugeValue = (text: string, name: string) =>
-  Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
-
 describe('the shared nginx template', () => {
   test('renders every placeholder and refuses to leave one unset', () => {
     const listen = '$' + '{HANDSUP_LISTEN}'; // an nginx template placeholder, as envsubst spells it
@@ -141,18 +133,6 @@ describe('the shared nginx template', () => {
     expect(parseEnvFile('# c\nA=1\n\n B = x\nC=a=b\n#D=2')).toEqual({ A: '1', C: 'a=b' });
   });
 });
-
-const nginx = findNginx();
-const describeCluster = (title: string, body: () => void) => {
-  if (nginx) return describeWith(['postgres', 'redis'], title, body);
-  const reason = 'nginx not found (Debian package nginx, or NGINX_PATH)';
-  if (isCI)
-    describe(title, () => test('nginx is installed (required in CI)', () => expect(nginx).not.toBeNull()));
-  else {
-    console.warn(`SKIPPED ${title}: ${reason}`);
-    describe.skip(`${title} — skipped: ${reason}`, body);
-  }
-};
 
 describeCluster('a three-node cluster behind nginx, on loopback', () => {
   let cluster: Cluster;
@@ -200,7 +180,7 @@ describeCluster('a three-node cluster behind nginx, on loopback', () => {
       for (const ws of sockets) expect((await pingPong(ws)).type).toBe('pong');
       const counts = await Promise.all(
         cluster.nodes.map(async (_, i) =>
-          gaugeValue(await scrape(cluster, i), 'handsup_websocket_connections'),
+          sample(await metricsOf(cluster, i), 'handsup_websocket_connections'),
         ),
       );
       expect(counts.reduce((a, b) => a + b, 0)).toBe(6);
@@ -247,10 +227,10 @@ describeCluster('a three-node cluster behind nginx, on loopback', () => {
   test('metrics are scraped per node with the token, and never served through the balancer', async () => {
     expect((await fetch(`${cluster.url}/metrics`)).status).toBe(404);
     expect((await fetch(`${cluster.nodes[0].url}/metrics`)).status).toBe(401);
-    const text = await scrape(cluster, 0);
-    expect(gaugeValue(text, 'handsup_db_up')).toBe(1);
-    expect(gaugeValue(text, 'handsup_redis_up')).toBe(1);
-    expect(gaugeValue(text, 'handsup_db_ping_seconds')).toBeGreaterThan(0);
+    const text = await metricsOf(cluster, 0);
+    expect(sample(text, 'handsup_db_up')).toBe(1);
+    expect(sample(text, 'handsup_redis_up')).toBe(1);
+    expect(sample(text, 'handsup_db_ping_seconds')).toBeGreaterThan(0);
     expect(text).toContain('handsup_http_requests_total{method="GET",route="/readyz",status="200"}');
   });
 

@@ -5,18 +5,8 @@
  * fault PostgreSQL with is tcp-proxy.ts.
  */
 import { PROTOCOL_VERSION } from '@handsup/protocol';
+import { eventually } from './eventually.ts';
 import { uniqueName } from './services.ts';
-
-// ---- waiting ---------------------------------------------------------------------------------------
-
-/** Polls `check` every 50 ms until it is true; throws `what` after `timeoutMs`. */
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await Bun.sleep(50);
-  }
-}
 
 // ---- the teacher over REST ------------------------------------------------------------------------
 
@@ -152,9 +142,9 @@ export class Student {
   }
 
   /** Opens the socket; resolves at the first snapshot (later reconnects happen by themselves). */
-  connect(timeoutMs = 10_000): Promise<void> {
+  async connect(timeoutMs = 10_000): Promise<void> {
     this.open();
-    return until(() => this.ready, timeoutMs, `${this.name}: first snapshot`).catch((e: Error) => {
+    await eventually(() => this.ready, timeoutMs, `${this.name}: first snapshot`).catch((e: Error) => {
       throw new Error(`${e.message} (closes: ${this.closeCodes.join(', ') || 'none'})`);
     });
   }

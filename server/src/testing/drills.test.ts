@@ -9,30 +9,19 @@
  * backoff and re-send an unacknowledged vote with the same clientMsgId, like the web client.
  * Every wait is bounded; each drill prints how long its fault took to heal.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { afterAll, beforeAll, expect, test } from 'bun:test';
 import postgres from 'postgres';
 import { type Cluster, startCluster } from './cluster.ts';
-import { findNginx } from './cluster-nginx.ts';
-import { classOf, type Student, Teacher, until } from './drill-kit.ts';
+import { backInRotation, describeCluster, metricsOf, readyz, sample } from './cluster-probes.ts';
+import { classOf, type Student, Teacher } from './drill-kit.ts';
+import { eventually } from './eventually.ts';
 import { startPrivateRedis } from './processes.ts';
 import { startTcpProxy, type TcpProxy, viaProxy } from './tcp-proxy.ts';
-import { describeWith, isCI, uniqueName } from './services.ts';
+import { uniqueName } from './services.ts';
 import { createPostgresDatabase } from './storage-matrix.ts';
 
 const OPTIONS = ['a', 'b', 'c'];
 const pick = (i: number) => OPTIONS[i % OPTIONS.length];
-
-const nginx = findNginx();
-const describeCluster = (title: string, body: () => void) => {
-  if (nginx) return describeWith(['postgres', 'redis'], title, body);
-  const reason = 'nginx not found (Debian package nginx, or NGINX_PATH)';
-  if (isCI)
-    describe(title, () => test('nginx is installed (required in CI)', () => expect(nginx).not.toBeNull()));
-  else {
-    console.warn(`SKIPPED ${title}: ${reason}`);
-    describe.skip(`${title} — skipped: ${reason}`, body);
-  }
-};
 
 const report = (what: string, ms: number) => console.log(`drill: ${what}: ${Math.round(ms)} ms`);
 
@@ -99,49 +88,13 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
   const ackedFor = (students: Student[], pollId: string) =>
     students.reduce((n, s) => n + [...s.acked.values()].filter((a) => a.pollId === pollId).length, 0);
 
-  /** Node `i`'s metrics; if it cannot answer, the error says whether it still runs and what it logged. */
-  const scrape = async (i: number) => {
-    const node = cluster.nodes[i];
-    try {
-      const res = await fetch(`${node.url}/metrics`, {
-        headers: { authorization: `Bearer ${cluster.metricsToken}` },
-      });
-      return await res.text();
-    } catch (e) {
-      const log = (await node.output()).split('\n').slice(-40).join('\n');
-      throw new Error(
-        `node ${i + 1} (pid ${node.pid}, ${node.running ? 'running' : 'not running'}) did not answer /metrics: ${e}\n${log}`,
-      );
-    }
-  };
-  const sample = (text: string, series: string) => {
-    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-    return line ? Number(line.slice(series.length + 1)) : 0;
-  };
-
-  /** Until nginx sends a request to node `i` (its log line carries our request id). */
-  const backInRotation = (i: number) =>
-    until(
-      async () => {
-        const rid = uniqueName('rot');
-        await fetch(`${cluster.url}/healthz`, { headers: { 'x-request-id': rid } }).catch(() => null);
-        await Bun.sleep(30);
-        return (await cluster.nodes[i].output()).includes(rid);
-      },
-      15_000,
-      `nginx routes to node ${i + 1} again`,
-    );
-
-  const readyz = async (i: number) => {
-    const r = await fetch(`${cluster.nodes[i].url}/readyz`).catch(() => null);
-    return r ? { status: r.status, body: await r.json() } : { status: 0, body: null };
-  };
-
   test('kill a node mid-poll (SIGKILL): its students are back through nginx within seconds, no acknowledged vote is lost, the timer still closes the poll', async () => {
     const { teacher, students } = await newClass(24);
     // The node with the most students is the victim.
     const counts = await Promise.all(
-      cluster.nodes.map(async (_, i) => sample(await scrape(i), 'handsup_sockets{role="student"}')),
+      cluster.nodes.map(async (_, i) =>
+        sample(await metricsOf(cluster, i), 'handsup_sockets{role="student"}'),
+      ),
     );
     expect(counts.reduce((a, b) => a + b, 0)).toBe(24);
     expect(counts.filter((c) => c > 0).length).toBeGreaterThanOrEqual(2);
@@ -150,7 +103,7 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
     const pollId = await teacher.choicePoll();
     const opened = await teacher.open(pollId, 12);
     const closesAt = new Date(opened.closesAt).getTime();
-    await until(() => students.every((s) => s.opened.has(pollId)), 5000, 'everyone sees the poll');
+    await eventually(() => students.every((s) => s.opened.has(pollId)), 5000, 'everyone sees the poll');
 
     // Half vote and are acknowledged; the other half vote as the node dies (some in flight on it).
     const first = students.slice(0, 12);
@@ -159,7 +112,7 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
     );
     // The poll engine's metrics moved (summed over the nodes' own /metrics).
     await Bun.sleep(200); // results frames are coalesced (at most 10 a second)
-    const texts = await Promise.all(cluster.nodes.map((_, i) => scrape(i)));
+    const texts = await Promise.all(cluster.nodes.map((_, i) => metricsOf(cluster, i)));
     const sum = (series: string) => texts.reduce((n, t) => n + sample(t, series), 0);
     expect(sum('handsup_votes_accepted_total')).toBeGreaterThanOrEqual(12);
     expect(sum('handsup_messages_in_total{type="vote.cast"}')).toBeGreaterThanOrEqual(12);
@@ -174,10 +127,14 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
     await victim.kill('SIGKILL');
 
     const moved = () => students.filter((s) => s.closeCodes.length > 0);
-    await until(() => moved().length === counts[victim.index], 5000, 'the victim’s sockets close');
+    await eventually(() => moved().length === counts[victim.index], 5000, 'the victim’s sockets close');
     await Bun.sleep(200);
     expect(moved().length).toBe(counts[victim.index]);
-    await until(() => moved().every((s) => s.ready), 10_000, 'the victim’s students reconnect through nginx');
+    await eventually(
+      () => moved().every((s) => s.ready),
+      10_000,
+      'the victim’s students reconnect through nginx',
+    );
     report(`SIGKILL → ${moved().length} students back with a snapshot`, performance.now() - killedAt);
     expect(moved().every((s) => s.snapshots >= 2)).toBe(true);
 
@@ -186,14 +143,14 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
     expect(await rows(pollId)).toBe(24);
 
     // The poll's timer closes it though one node is gone (a room's timer or a sweeper elsewhere).
-    await until(
+    await eventually(
       () => students.every((s) => s.closed.has(pollId)),
       Math.max(0, closesAt - Date.now()) + 5000,
       'poll.closed reaches everyone',
     );
     const closed = students[0].closed.get(pollId);
     expect(closed.closedAt).toBe(closesAt);
-    await until(
+    await eventually(
       () => students.every((s) => s.total(pollId) === 24),
       5000,
       'everyone’s final results count 24',
@@ -207,7 +164,7 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
     const { teacher, students } = await newClass(12);
     const first = await teacher.choicePoll('Before the outage');
     await teacher.open(first);
-    await until(() => students.every((s) => s.opened.has(first)), 5000, 'everyone sees the first poll');
+    await eventually(() => students.every((s) => s.opened.has(first)), 5000, 'everyone sees the first poll');
     expect(await Promise.all(students.slice(0, 6).map((s, i) => s.vote(first, pick(i))))).toEqual(
       students.slice(0, 6).map(() => ({ ok: true })),
     );
@@ -215,9 +172,9 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
     const stoppedAt = performance.now();
     await redis.stop();
     // Every node reports Redis down, and is taken out of rotation by its readiness check.
-    await until(
+    await eventually(
       async () =>
-        (await Promise.all(cluster.nodes.map((_, i) => readyz(i)))).every(
+        (await Promise.all(cluster.nodes.map((_, i) => readyz(cluster, i)))).every(
           (r) => r.status === 503 && r.body?.redis === 'failing' && r.body?.db === 'ok',
         ),
       5000,
@@ -235,14 +192,19 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
     const again = await startPrivateRedis(redis.port);
     redis = again;
     const restartedAt = performance.now();
-    await until(
-      async () => (await Promise.all(cluster.nodes.map((_, i) => readyz(i)))).every((r) => r.status === 200),
+    await eventually(
+      async () =>
+        (await Promise.all(cluster.nodes.map((_, i) => readyz(cluster, i)))).every((r) => r.status === 200),
       10_000,
       'every node ready again',
     );
     report('Redis back → every /readyz 200', performance.now() - restartedAt);
     // The outage's votes reach every node's tally (the rooms' recount repairs what the bus missed).
-    await until(() => students.every((s) => s.total(first) === 12), 10_000, 'everyone counts 12 on poll 1');
+    await eventually(
+      () => students.every((s) => s.total(first) === 12),
+      10_000,
+      'everyone counts 12 on poll 1',
+    );
 
     // Realtime delivery resumed: a poll opened now reaches students on every node, and votes cast on
     // one node show on all of them.
@@ -250,12 +212,20 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
     const second = await teacher.choicePoll('After the outage');
     const openedAt = performance.now();
     await teacher.open(second);
-    await until(() => students.every((s) => s.opened.has(second)), 4000, 'everyone sees the second poll');
+    await eventually(
+      () => students.every((s) => s.opened.has(second)),
+      4000,
+      'everyone sees the second poll',
+    );
     report('poll.opened after the Redis restart reached every student', performance.now() - openedAt);
     expect(await Promise.all(students.map((s, i) => s.vote(second, pick(i))))).toEqual(
       students.map(() => ({ ok: true })),
     );
-    await until(() => students.every((s) => s.total(second) === 12), 4000, 'everyone counts 12 on poll 2');
+    await eventually(
+      () => students.every((s) => s.total(second) === 12),
+      4000,
+      'everyone counts 12 on poll 2',
+    );
     expect(await rows(first)).toBe(12);
     expect(await rows(second)).toBe(12);
     expect(ackedFor(students, first) + ackedFor(students, second)).toBe(24);
@@ -266,11 +236,11 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
     const { teacher, students } = await newClass(9);
     const poll = await teacher.choicePoll('Through a Redis blip');
     await teacher.open(poll);
-    await until(() => students.every((s) => s.opened.has(poll)), 5000, 'everyone sees the poll');
+    await eventually(() => students.every((s) => s.opened.has(poll)), 5000, 'everyone sees the poll');
     expect(await Promise.all(students.slice(0, 3).map((s, i) => s.vote(poll, pick(i))))).toEqual(
       [0, 1, 2].map(() => ({ ok: true })),
     );
-    await until(() => students.every((s) => s.total(poll) === 3), 4000, 'everyone counts 3');
+    await eventually(() => students.every((s) => s.total(poll) === 3), 4000, 'everyone counts 3');
 
     // Cut every Redis connection: the votes' events and their running-results cache writes are lost,
     // but Redis still holds the round's cached answers from before — now missing these votes.
@@ -283,7 +253,7 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
     const restoredAt = performance.now();
     // The nodes that saw a cache write or read fail rebuild from PostgreSQL and re-seed the cache, so
     // every node counts all 9 well before the periodic database recount (30 s) would.
-    await until(() => students.every((s) => s.total(poll) === 9), 15_000, 'everyone counts 9');
+    await eventually(() => students.every((s) => s.total(poll) === 9), 15_000, 'everyone counts 9');
     report(
       'Redis connections cut and restored → every student counts every vote',
       performance.now() - restoredAt,
@@ -296,7 +266,7 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
     const { teacher, students } = await newClass(10);
     const pollId = await teacher.choicePoll();
     await teacher.open(pollId);
-    await until(() => students.every((s) => s.opened.has(pollId)), 5000, 'everyone sees the poll');
+    await eventually(() => students.every((s) => s.opened.has(pollId)), 5000, 'everyone sees the poll');
     const before = students.slice(0, 5);
     expect(await Promise.all(before.map((s, i) => s.vote(pollId, pick(i))))).toEqual(
       before.map(() => ({ ok: true })),
@@ -306,18 +276,18 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
     const cutAt = performance.now();
     const during = students.slice(5);
     const votes = during.map((s, i) => s.vote(pollId, pick(i + 5)));
-    await until(
+    await eventually(
       () => during.every((s) => s.retryable.includes('unavailable')),
       5000,
       'every vote refused with the retryable code unavailable',
     );
     report('PostgreSQL cut → votes refused as unavailable', performance.now() - cutAt);
-    const rejected = (await Promise.all(cluster.nodes.map((_, i) => scrape(i)))).reduce(
+    const rejected = (await Promise.all(cluster.nodes.map((_, i) => metricsOf(cluster, i)))).reduce(
       (n, t) => n + sample(t, 'handsup_votes_rejected_total{reason="unavailable"}'),
       0,
     );
     expect(rejected).toBeGreaterThanOrEqual(5);
-    const r = await readyz(0);
+    const r = await readyz(cluster, 0);
     expect(r.status).toBe(503);
     expect(r.body).toMatchObject({ db: 'failing', redis: 'ok' });
     // Refused, re-sent, refused again: nothing is acknowledged while the database is down.
@@ -330,15 +300,16 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
     expect(await Promise.all(votes)).toEqual(during.map(() => ({ ok: true })));
     report('PostgreSQL back → every re-sent vote acknowledged', performance.now() - restoredAt);
     expect(await rows(pollId)).toBe(10);
-    await until(() => students.every((s) => s.total(pollId) === 10), 8000, 'everyone counts 10');
-    await until(
-      async () => (await Promise.all(cluster.nodes.map((_, i) => readyz(i)))).every((x) => x.status === 200),
+    await eventually(() => students.every((s) => s.total(pollId) === 10), 8000, 'everyone counts 10');
+    await eventually(
+      async () =>
+        (await Promise.all(cluster.nodes.map((_, i) => readyz(cluster, i)))).every((x) => x.status === 200),
       5000,
       'every node ready again',
     );
     // Everything else works again too, on the same processes.
     await teacher.close(pollId);
-    await until(() => students.every((s) => s.closed.has(pollId)), 5000, 'poll.closed reaches everyone');
+    await eventually(() => students.every((s) => s.closed.has(pollId)), 5000, 'poll.closed reaches everyone');
     expect(cluster.nodes.every((n) => n.running)).toBe(true);
   }, 60_000);
 
@@ -346,7 +317,7 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
     const { teacher, students } = await newClass(30);
     const pollId = await teacher.choicePoll();
     await teacher.open(pollId);
-    await until(() => students.every((s) => s.opened.has(pollId)), 5000, 'everyone sees the poll');
+    await eventually(() => students.every((s) => s.opened.has(pollId)), 5000, 'everyone sees the poll');
 
     // Votes keep coming during the whole restart: one student every 250 ms.
     const votes: Promise<{ ok: boolean }>[] = [];
@@ -365,7 +336,7 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
       await node.restart();
       // The operator's procedure (README): the next node goes down only once the balancer sends
       // requests to this one again (nginx retries a failed node after fail_timeout, 5 s).
-      await backInRotation(node.index);
+      await backInRotation(cluster, node.index);
       report(
         `rolling restart: node ${node.index + 1} down, ready and back in rotation`,
         performance.now() - t0,
@@ -375,7 +346,7 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
     await voting;
     stop = true;
     expect(votes.length).toBe(30);
-    await until(() => students.every((s) => !s.hasPending), 15_000, 'every vote answered').catch(
+    await eventually(() => students.every((s) => !s.hasPending), 15_000, 'every vote answered').catch(
       (e: Error) => {
         const waiting = students.filter((s) => s.hasPending);
         throw new Error(
@@ -386,6 +357,6 @@ describeCluster('failure drills on a three-node cluster behind nginx', () => {
     expect(await Promise.all(votes)).toEqual(students.map(() => ({ ok: true })));
     expect(students.filter((s) => s.snapshots >= 2).length).toBeGreaterThan(0);
     expect(await rows(pollId)).toBe(30);
-    await until(() => students.every((s) => s.total(pollId) === 30), 10_000, 'everyone counts 30');
+    await eventually(() => students.every((s) => s.total(pollId) === 30), 10_000, 'everyone counts 30');
   }, 90_000);
 });

@@ -259,22 +259,4 @@ export async function connect(node: Node, token: string, sessionId: string) {
   return c;
 }
 
-/** Polls `check` until it is truthy (bounded). */
-export async function eventually<T>(
-  check: () => T | Promise<T>,
-  timeoutMs = 5000,
-  stepMs = 20,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    await Bun.sleep(stepMs);
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
-}
+export { eventually } from '../../testing/eventually.ts';
