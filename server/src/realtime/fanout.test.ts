@@ -1,7 +1,7 @@
 import { expect, test } from 'bun:test';
 import type { OutgoingMessage } from '@handsup/protocol';
 import type { Conn, ConnState } from './connection.ts';
-import { Fanout } from './fanout.ts';
+import { CLOCK_EVERY, Fanout } from './fanout.ts';
 
 /** A connection that records what it was sent (the transport is not under test here). */
 const conn = (id: string, role: 'teacher' | 'student') => {
@@ -22,16 +22,29 @@ const conn = (id: string, role: 'teacher' | 'student') => {
   return c;
 };
 
-/** A class of students served four connections per turn, with the clock stopped. */
-const classOf = (students: number) => {
-  const members = new Set<Conn>(Array.from({ length: students }, (_, i) => conn(`s${i}`, 'student')));
+/**
+ * A turn clock that advances a millisecond each time it is read: with 1 ms turns, every turn writes
+ * exactly one chunk of CLOCK_EVERY connections.
+ */
+const ONE_CHUNK_TURNS = 1;
+const chunkClock = () => {
+  let t = 0;
+  return () => t++;
+};
+
+/** A class of `chunks` chunks of students, served one chunk per turn, with the server clock stopped. */
+const classOf = (chunks: number) => {
+  const members = new Set<Conn>(
+    Array.from({ length: chunks * CLOCK_EVERY }, (_, i) => conn(`s${i}`, 'student')),
+  );
   return {
     members,
     f: new Fanout(
       () => members,
       () => 0,
       undefined,
-      { conns: 4, ms: Number.POSITIVE_INFINITY },
+      ONE_CHUNK_TURNS,
+      chunkClock(),
     ),
   };
 };
@@ -44,20 +57,21 @@ const results = (n: number) =>
 test('a big room is written a chunk per turn, in broadcast order, each connection with its own seq', async () => {
   const members = new Set([
     conn('t', 'teacher'),
-    ...Array.from({ length: 10 }, (_, i) => conn(`s${i}`, 'student')),
+    ...Array.from({ length: 2 * CLOCK_EVERY + 10 }, (_, i) => conn(`s${i}`, 'student')),
   ]);
   let clock = 1000;
   const f = new Fanout(
     () => members,
     () => clock++,
     undefined,
-    { conns: 4, ms: Number.POSITIVE_INFINITY },
+    ONE_CHUNK_TURNS,
+    chunkClock(),
   );
   const done: number[] = [];
   f.broadcast(results(1), results(1), () => done.push(1));
   f.broadcast(results(2), results(2), () => done.push(2));
   // The first chunk went out at once; the rest waits for later turns.
-  expect([...members].filter((c) => (c as ReturnType<typeof conn>).sent.length > 0).length).toBe(4);
+  expect([...members].filter((c) => (c as ReturnType<typeof conn>).sent.length > 0).length).toBe(CLOCK_EVERY);
   expect(f.busy).toBe(true);
   while (f.busy) await new Promise((r) => setImmediate(r));
   expect(done).toEqual([1, 2]);
@@ -82,7 +96,8 @@ test('a teacher-only frame goes to the teachers without a pass over the class; l
     () => members,
     () => 0,
     () => teachers,
-    { conns: 4, ms: Number.POSITIVE_INFINITY },
+    ONE_CHUNK_TURNS,
+    chunkClock(),
   );
   let finished = false;
   f.broadcast(presence(1000), null, () => {
@@ -100,7 +115,7 @@ test('a teacher-only frame goes to the teachers without a pass over the class; l
 });
 
 test('a results frame still waiting for its turn is replaced by the newer one, never queued behind it', async () => {
-  const { members, f } = classOf(12);
+  const { members, f } = classOf(3);
   const done: string[] = [];
   f.broadcast(results(1), results(1), () => done.push('r1'), 'latest'); // being written
   f.broadcast(results(2), results(2), () => done.push('r2'), 'latest'); // waits
@@ -117,7 +132,7 @@ test('a results frame still waiting for its turn is replaced by the newer one, n
 });
 
 test('a results frame that waited behind a long broadcast goes out with the counts of when it starts', async () => {
-  const { members, f } = classOf(12);
+  const { members, f } = classOf(3);
   let count = 1;
   let sessionChanged = false;
   let built = 0;
@@ -155,7 +170,7 @@ test('a turn stops writing once its time is up; the rest of the class follows on
     () => members,
     () => 0,
     undefined,
-    { conns: Number.POSITIVE_INFINITY, ms: 3 },
+    3,
     () => ms++,
   );
   let finished = false;
