@@ -44,6 +44,15 @@ function server(initial: string) {
   };
 }
 
+/** Two keyboard moves on `abc` before the server answered either: a to 2nd (bac), then the last to 1st (cba). */
+function twoQuickMoves() {
+  const srv = server('abc');
+  const order = new PollOrder(srv.io);
+  const first = order.move(list('abc'), 0, 1)!;
+  const second = order.move(first.next, 2, 0)!;
+  return { srv, first, second };
+}
+
 describe('poll order', () => {
   test('a move shows at once and settles on the server’s answer', async () => {
     const srv = server('abc');
@@ -56,10 +65,7 @@ describe('poll order', () => {
   });
 
   test('two quick moves both refused: the list is the server’s, not the first move’s', async () => {
-    const srv = server('abc');
-    const order = new PollOrder(srv.io);
-    const first = order.move(list('abc'), 0, 1)!; // bac
-    const second = order.move(first.next, 2, 0)!; // cba
+    const { srv, first, second } = twoQuickMoves();
     await srv.answer(false);
     await srv.answer(false);
     const a = await first.settled;
@@ -71,10 +77,7 @@ describe('poll order', () => {
   });
 
   test('the first move refused and the second saved: the second’s order, which carries both', async () => {
-    const srv = server('abc');
-    const order = new PollOrder(srv.io);
-    const first = order.move(list('abc'), 0, 1)!;
-    const second = order.move(first.next, 2, 0)!;
+    const { srv, first, second } = twoQuickMoves();
     await srv.answer(false);
     await srv.answer(true);
     expect((await first.settled).polls).toBeNull();
@@ -83,14 +86,11 @@ describe('poll order', () => {
   });
 
   test('an older move saved after a newer one was made does not take the screen back', async () => {
-    const srv = server('abc');
-    const order = new PollOrder(srv.io);
-    const first = order.move(list('abc'), 0, 1)!;
-    const second = order.move(first.next, 0, 2)!;
+    const { srv, first, second } = twoQuickMoves();
     await srv.answer(true);
     expect((await first.settled).polls).toBeNull();
     await srv.answer(true);
-    expect(ids((await second.settled).polls)).toBe('acb');
+    expect(ids((await second.settled).polls)).toBe('cba');
   });
 
   test('refused while the server cannot be read: the list before the move', async () => {
