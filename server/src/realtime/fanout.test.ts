@@ -1,36 +1,13 @@
 import { expect, test } from 'bun:test';
 import type { OutgoingMessage } from '@handsup/protocol';
-import type { Conn, ConnState } from './connection.ts';
+import type { Conn } from './connection.ts';
 import { CLOCK_EVERY, Fanout } from './fanout.ts';
-
-/** A connection that records what it was sent (the transport is not under test here). */
-const conn = (id: string, role: 'teacher' | 'student') => {
-  const sent: Record<string, unknown>[] = [];
-  const c: Conn & { sent: typeof sent } = {
-    id,
-    transport: 'ws',
-    seq: 0,
-    dropped: 0,
-    state: { role } as ConnState,
-    write: (text) => {
-      sent.push(JSON.parse(text));
-      return true;
-    },
-    end: () => {},
-    sent,
-  };
-  return c;
-};
-
-/**
- * A turn clock that advances a millisecond each time it is read: with 1 ms turns, every turn writes
- * exactly one chunk of CLOCK_EVERY connections.
- */
-const ONE_CHUNK_TURNS = 1;
-const chunkClock = () => {
-  let t = 0;
-  return () => t++;
-};
+import {
+  chunkClock,
+  ONE_CHUNK_TURNS,
+  type RecordingConn,
+  recordingConn as conn,
+} from './testing/recording-conns.ts';
 
 /** A class of `chunks` chunks of students, served one chunk per turn, with the server clock stopped. */
 const classOf = (chunks: number) => {
@@ -43,8 +20,7 @@ const classOf = (chunks: number) => {
       () => members,
       () => 0,
       undefined,
-      ONE_CHUNK_TURNS,
-      chunkClock(),
+      { turnMs: ONE_CHUNK_TURNS, clock: chunkClock() },
     ),
   };
 };
@@ -64,26 +40,25 @@ test('a big room is written a chunk per turn, in broadcast order, each connectio
     () => members,
     () => clock++,
     undefined,
-    ONE_CHUNK_TURNS,
-    chunkClock(),
+    { turnMs: ONE_CHUNK_TURNS, clock: chunkClock() },
   );
   const done: number[] = [];
   f.broadcast(results(1), results(1), () => done.push(1));
   f.broadcast(results(2), results(2), () => done.push(2));
   // The first chunk went out at once; the rest waits for later turns.
-  expect([...members].filter((c) => (c as ReturnType<typeof conn>).sent.length > 0).length).toBe(CLOCK_EVERY);
+  expect([...members].filter((c) => (c as RecordingConn).sent.length > 0).length).toBe(CLOCK_EVERY);
   expect(f.busy).toBe(true);
   while (f.busy) await new Promise((r) => setImmediate(r));
   expect(done).toEqual([1, 2]);
   for (const c of members) {
-    const sent = (c as ReturnType<typeof conn>).sent;
+    const sent = (c as RecordingConn).sent;
     expect(sent.map((m) => [m.seq, m.answeredCount])).toEqual([
       [0, 1],
       [1, 2],
     ]);
   }
   // `now` is stamped when a chunk is written, not when the broadcast was queued.
-  const stamps = new Set([...members].map((c) => (c as ReturnType<typeof conn>).sent[0].now));
+  const stamps = new Set([...members].map((c) => (c as RecordingConn).sent[0].now));
   expect(stamps.size).toBeGreaterThan(1);
 });
 
@@ -96,8 +71,7 @@ test('a teacher-only frame goes to the teachers without a pass over the class; l
     () => members,
     () => 0,
     () => teachers,
-    ONE_CHUNK_TURNS,
-    chunkClock(),
+    { turnMs: ONE_CHUNK_TURNS, clock: chunkClock() },
   );
   let finished = false;
   f.broadcast(presence(1000), null, () => {
@@ -125,7 +99,7 @@ test('a results frame still waiting for its turn is replaced by the newer one, n
   while (f.busy) await new Promise((r) => setImmediate(r));
   expect(done).toEqual(['r1', 'r2', 'r3', 'p', 'r4']);
   for (const c of members) {
-    const sent = (c as ReturnType<typeof conn>).sent;
+    const sent = (c as RecordingConn).sent;
     expect(sent.map((m) => m.answeredCount ?? m.type)).toEqual([1, 3, 'presence.updated', 4]);
     expect(sent.map((m) => m.seq)).toEqual([0, 1, 2, 3]);
   }
@@ -147,7 +121,7 @@ test('a results frame that waited behind a long broadcast goes out with the coun
   while (f.busy) await new Promise((r) => setImmediate(r));
   expect(built).toBe(1); // the waiting frame, when its turn came
   for (const c of members) {
-    expect((c as ReturnType<typeof conn>).sent.map((m) => m.answeredCount)).toEqual([1, 5]);
+    expect((c as RecordingConn).sent.map((m) => m.answeredCount)).toEqual([1, 5]);
   }
 
   // When the state moved on (refresh says null), the frame goes out as it was queued. (The first of
@@ -158,7 +132,7 @@ test('a results frame that waited behind a long broadcast goes out with the coun
   count = 9;
   while (f.busy) await new Promise((r) => setImmediate(r));
   for (const c of members) {
-    expect((c as ReturnType<typeof conn>).sent.map((m) => m.answeredCount)).toEqual([1, 5, 6, 7]);
+    expect((c as RecordingConn).sent.map((m) => m.answeredCount)).toEqual([1, 5, 6, 7]);
   }
 });
 
@@ -170,14 +144,13 @@ test('a turn stops writing once its time is up; the rest of the class follows on
     () => members,
     () => 0,
     undefined,
-    3,
-    () => ms++,
+    { turnMs: 3, clock: () => ms++ },
   );
   let finished = false;
   f.broadcast(results(1), results(1), () => {
     finished = true;
   });
-  const reached = () => [...members].filter((c) => (c as ReturnType<typeof conn>).sent.length > 0).length;
+  const reached = () => [...members].filter((c) => (c as RecordingConn).sent.length > 0).length;
   const first = reached();
   expect(first).toBeGreaterThan(0);
   expect(first).toBeLessThan(200);
@@ -187,4 +160,38 @@ test('a turn stops writing once its time is up; the rest of the class follows on
   while (f.busy) await new Promise((r) => setImmediate(r));
   expect(finished).toBe(true);
   expect(reached()).toBe(200);
+});
+
+test('work waiting to go before a turn goes first, and the turn waits for it', async () => {
+  const members = new Set<Conn>(Array.from({ length: 3 * CLOCK_EVERY }, (_, i) => conn(`s${i}`, 'student')));
+  const reached = () => [...members].filter((c) => (c as RecordingConn).sent.length > 0).length;
+  let calls = 0;
+  let release: () => void = () => {};
+  const f = new Fanout(
+    () => members,
+    () => 0,
+    undefined,
+    {
+      turnMs: ONE_CHUNK_TURNS,
+      clock: chunkClock(),
+      beforeTurn: () => {
+        calls += 1;
+        // The first turn has work to wait for; the later ones find none.
+        return calls === 1 ? new Promise<void>((r) => (release = r)) : null;
+      },
+    },
+  );
+  let finished = false;
+  f.broadcast(results(1), results(1), () => {
+    finished = true;
+  });
+  await new Promise((r) => setImmediate(r));
+  expect(reached()).toBe(0); // the first turn is waiting for the work before it
+  release();
+  await Promise.resolve();
+  expect(reached()).toBe(CLOCK_EVERY); // then it writes, within the same tick
+  while (f.busy) await new Promise((r) => setImmediate(r));
+  expect(finished).toBe(true);
+  expect(reached()).toBe(3 * CLOCK_EVERY);
+  expect(calls).toBe(3); // asked before every turn
 });

@@ -6,7 +6,8 @@
  * acknowledgements with them. A broadcast is therefore written in turns of a few milliseconds
  * (`turnMs`) with the event loop let through between them (`setImmediate`: I/O first). Broadcasts
  * queue behind each other, so every connection still receives frames in the order they were
- * broadcast; a room written within one turn is served at once, synchronously.
+ * broadcast; a room written within one turn is served at once, synchronously (unless work is waiting
+ * to go before the turn: see `turnFor`).
  *
  * Frames carrying the server clock (`now`) are stamped per chunk of CLOCK_EVERY connections, so `now`
  * is the time the frame left (clients derive their clock offset, and with it every countdown, from it).
@@ -22,20 +23,45 @@ import type { StorageKind } from '../storage/database.ts';
  */
 export const CLOCK_EVERY = 32;
 
+const monotonic = () => performance.now();
+
+/** How a room's broadcasts take turns with the rest of the server's work. */
+export interface Turns {
+  /** How long one turn of the event loop writes, in ms. */
+  turnMs: number;
+  /** A monotonic clock in ms, for the turn's time limit (tests give their own). */
+  clock?: () => number;
+  /**
+   * Work that goes before each turn, or null when there is none; the turn waits for what it returns.
+   * Embedded, that is the vote batch waiting for its commit.
+   */
+  beforeTurn?: () => Promise<unknown> | null;
+}
+
+/** What `turnFor` needs of the vote store: writing what is queued now (vote-store.ts). */
+export interface QueuedVotes {
+  flushQueued(): Promise<void> | null;
+}
+
 /**
- * The turn for a storage engine, as a time — what a vote arriving during a broadcast waits for is how
- * long the turn holds the event loop, and what a socket write costs differs from machine to machine
- * (~11 µs on the 2-vCPU VM of 2026-11-27).
+ * The turns for a storage engine. The turn is a time — what a vote arriving during a broadcast waits
+ * for is how long the turn holds the event loop, and what a socket write costs differs from machine
+ * to machine (~11 µs on the 2-vCPU VM of 2026-11-27).
  *
- * Embedded, the vote batch's commit runs on this thread between turns, so every turn that lets it in
- * stretches the broadcast: 10 ms turns (~900 sockets on that VM), a trade of acknowledgement time
- * for visibility (decision 0010). Bench at 5,000 students, eight alternating pairs (AMD EPYC, 2 vCPU):
- * 256-socket turns, answer->visible p99 median 276 ms and ack p99 48; 10 ms turns, 225 and 66.
+ * Embedded (decisions 0010 and 0012), PGlite commits a vote batch on this thread, so a batch costs
+ * the broadcast the same wherever it falls; it goes BEFORE each turn — the votes read since the last
+ * turn are committed and acknowledged, then the turn writes — instead of after it, when their batch
+ * timer fires. Turns are 10 ms (~900 sockets on that VM): every turn lets a commit in and stretches
+ * the broadcast, so shorter turns trade visibility for acknowledgement time (eight alternating pairs:
+ * 256-socket turns, answer->visible p99 median 276 ms and ack p99 48; 10 ms turns, 225 and 66).
+ *
  * On PostgreSQL the commit happens in another process and comes back as a reply that waits behind the
  * turn being written: short turns (1.5 ms, the 128 sockets measured best: ack p99 68–100 against
- * 117–120 with 512 and 181 with 1,024).
+ * 117–120 with 512 and 181 with 1,024), and nothing before them — waiting for a round trip before
+ * every turn would stall the broadcast, and sending the batch early measured no better.
  */
-export const turnMsFor = (storage: StorageKind): number => (storage === 'postgres' ? 1.5 : 10);
+export const turnFor = (storage: StorageKind, votes: QueuedVotes): Turns =>
+  storage === 'postgres' ? { turnMs: 1.5 } : { turnMs: 10, beforeTurn: () => votes.flushQueued() };
 
 type Job = {
   teacher: OutgoingMessage | null;
@@ -64,10 +90,7 @@ export class Fanout {
     private readonly now: () => number,
     /** The teachers among the members: a frame for teachers only is not a pass over the whole class. */
     private readonly teachers: () => Set<Conn> = members,
-    /** How long one turn of the event loop writes (turnMsFor). */
-    private readonly turnMs: number,
-    /** A monotonic clock in ms, for the turn's time limit. */
-    private readonly clock: () => number = () => performance.now(),
+    private readonly turns: Turns,
   ) {}
 
   /**
@@ -126,8 +149,22 @@ export class Fanout {
   }
 
   private drain(): void {
+    const first = this.turns.beforeTurn?.();
+    if (first) {
+      // The turn follows once it is done (embedded: within this tick, a commit settles in microtasks).
+      this.scheduled = true;
+      const turn = () => this.turn();
+      first.then(turn, turn);
+      return;
+    }
+    this.turn();
+  }
+
+  private turn(): void {
     this.scheduled = false;
-    const started = this.clock();
+    const clock = this.turns.clock ?? monotonic;
+    const { turnMs } = this.turns;
+    const started = clock();
     while (this.queue.length && !this.stopped) {
       const job = this.queue[0];
       this.write(job, Math.min(job.conns.length, job.next + CLOCK_EVERY));
@@ -135,7 +172,7 @@ export class Fanout {
         this.queue.shift();
         job.done?.();
       }
-      if (this.clock() - started >= this.turnMs) break;
+      if (clock() - started >= turnMs) break;
     }
     if (this.queue.length && !this.stopped) {
       this.scheduled = true;

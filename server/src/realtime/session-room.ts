@@ -15,7 +15,7 @@ import type { PollLifecycle } from '../modules/polls/lifecycle-service.ts';
 import { pollFromJson } from '../modules/polls/poll-rows.ts';
 import type { VoteStore } from '../modules/polls/vote-store.ts';
 import { type Conn, send } from './connection.ts';
-import { Fanout, turnMsFor } from './fanout.ts';
+import { Fanout, turnFor } from './fanout.ts';
 import * as frames from './frames.ts';
 import { type LiveState, loadLiveState, loadVersion } from './live-state.ts';
 import { RoomPresence } from './room-presence.ts';
@@ -63,7 +63,7 @@ export class SessionRoom {
       () => this.conns,
       () => this.now,
       () => this.teachers,
-      turnMsFor(ctx.deps.database.kind),
+      turnFor(ctx.deps.database.kind, ctx.votes),
     );
     this.results = new RoomResults(this, this.fanout);
     this.presence = new RoomPresence(

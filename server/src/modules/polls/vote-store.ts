@@ -2,7 +2,9 @@
  * Group commit for votes. Votes that arrive within `batchMs` (or until `maxBatch` are waiting) are
  * written together by ONE statement, its own transaction (`writeBatch`, vote-batch.ts: the rules, and
  * what the acknowledgement waits for); each caller's promise resolves only after that transaction
- * committed, so `vote.accepted` is never sent for an answer that could still be lost.
+ * committed, so `vote.accepted` is never sent for an answer that could still be lost. Votes that
+ * arrive while a batch is being written are the next batch, written as soon as it commits; the
+ * embedded fan-out writes the queue before each of its turns (`flushQueued`, fanout.ts `turnFor`).
  *
  * The database down (docs/decisions/0004): a batch that fails for want of a connection, or does not
  * commit within `writeTimeoutMs`, is answered `unavailable` at once — every vote in it, no vote
@@ -65,6 +67,17 @@ export class VoteStore {
     });
   }
 
+  /**
+   * Writes what is queued now instead of when the batch timer fires; returns the write, or null when
+   * there is nothing to write or a write is already running (it takes the queue when it ends).
+   */
+  flushQueued(): Promise<void> | null {
+    if (this.flushing || this.queue.length === 0) return null;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    return this.flush();
+  }
+
   /** Writes what is queued and stops accepting votes. */
   async close(): Promise<void> {
     this.closed = true;
@@ -108,8 +121,8 @@ export class VoteStore {
     this.flushing = this.write(batch).finally(() => {
       this.flushing = null;
       if (this.queue.length) {
-        if (this.queue.length >= this.maxBatch || this.closed) void this.flush();
-        else this.schedule();
+        // What arrived during the write has waited longer than a batch window already: the next batch.
+        void this.flush();
       }
     });
     return this.flushing;
