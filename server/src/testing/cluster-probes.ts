@@ -3,25 +3,23 @@
  * metrics and one series of them, its readiness, and whether nginx routes to it; and
  * `describeCluster`, which runs a suite only where nginx is installed — in CI it must be.
  */
-import { describe, expect, test } from 'bun:test';
 import type { Cluster } from './cluster.ts';
 import { findNginx } from './cluster-nginx.ts';
 import { eventually } from './eventually.ts';
-import { describeWith, isCI, uniqueName } from './services.ts';
+import { describeNeeding, describeWith, uniqueName } from './services.ts';
 
 const nginx = findNginx();
 
 /** A suite on a cluster behind nginx (with PostgreSQL and Redis); skipped without nginx, except in CI. */
-export const describeCluster = (title: string, body: () => void) => {
-  if (nginx) return describeWith(['postgres', 'redis'], title, body);
-  const reason = 'nginx not found (Debian package nginx, or NGINX_PATH)';
-  if (isCI)
-    describe(title, () => test('nginx is installed (required in CI)', () => expect(nginx).not.toBeNull()));
-  else {
-    console.warn(`SKIPPED ${title}: ${reason}`);
-    describe.skip(`${title} — skipped: ${reason}`, body);
-  }
-};
+export const describeCluster = (title: string, body: () => void) =>
+  nginx
+    ? describeWith(['postgres', 'redis'], title, body)
+    : describeNeeding(
+        'nginx not found (Debian package nginx, or NGINX_PATH)',
+        'nginx is installed',
+        title,
+        body,
+      );
 
 /** Node `i`'s metrics; if it cannot answer, the error says whether it still runs and what it logged. */
 export async function metricsOf(cluster: Cluster, i: number): Promise<string> {

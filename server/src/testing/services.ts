@@ -49,19 +49,23 @@ export const uniqueName = (prefix: string): string =>
   `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 
 /**
- * `describe` for a suite that needs real services: runs when they are reachable, fails in CI when
- * they are not, and is reported as skipped with the reason elsewhere.
+ * `describe` for a suite that needs something of the machine (`reason` null: it is there): runs when
+ * it is, fails in CI when it is not (one test named after what is `required`), and is reported as
+ * skipped with the reason elsewhere. The one place the test suites decide that.
  */
-export function describeWith(needs: ('postgres' | 'redis')[], title: string, body: () => void): void {
-  const missing = needs.filter((n) => !services[n].ok);
-  if (missing.length === 0) {
+export function describeNeeding(
+  reason: string | null,
+  required: string,
+  title: string,
+  body: () => void,
+): void {
+  if (reason === null) {
     describe(title, body);
     return;
   }
-  const reason = missing.map((m) => services[m].reason).join('; ');
   if (isCI) {
     describe(title, () => {
-      test(`${needs.join(' and ')} reachable (required in CI)`, () => {
+      test(`${required} (required in CI)`, () => {
         throw new Error(reason);
       });
     });
@@ -69,4 +73,11 @@ export function describeWith(needs: ('postgres' | 'redis')[], title: string, bod
   }
   console.warn(`SKIPPED ${title}: ${reason}`);
   describe.skip(`${title} — skipped: ${reason}`, body);
+}
+
+/** `describe` for a suite that needs real services (describeNeeding). */
+export function describeWith(needs: ('postgres' | 'redis')[], title: string, body: () => void): void {
+  const missing = needs.filter((n) => !services[n].ok);
+  const reason = missing.length ? missing.map((m) => services[m].reason).join('; ') : null;
+  describeNeeding(reason, `${needs.join(' and ')} reachable`, title, body);
 }

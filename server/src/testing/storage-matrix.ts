@@ -2,10 +2,10 @@
  * Runs one storage suite on every engine: PGlite always, PostgreSQL when reachable (always in CI).
  * Each suite gets its own fresh database, created and dropped here, so suites never see each other.
  */
-import { afterAll, describe, test } from 'bun:test';
+import { afterAll, describe } from 'bun:test';
 import postgres from 'postgres';
 import { type Database, openDatabase, type StorageKind } from '../storage/database.ts';
-import { isCI, PG_TEST_URL, services, uniqueName } from './services.ts';
+import { describeNeeding, PG_TEST_URL, services, uniqueName } from './services.ts';
 
 /** Creates an empty PostgreSQL database for one suite; returns its URL and a drop function. */
 export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -51,17 +51,9 @@ export function describeStorage(title: string, body: (ctx: StorageContext) => vo
   for (const kind of ['pglite', 'postgres'] as const) {
     const name = `${title} [${kind}]`;
     if (kind === 'postgres' && !services.postgres.ok) {
-      if (isCI) {
-        describe(name, () => {
-          test('PostgreSQL is reachable (required in CI)', () => {
-            throw new Error(services.postgres.reason);
-          });
-        });
-      } else {
-        console.warn(`SKIPPED ${name}: ${services.postgres.reason}`);
-        describe.skip(`${name} — skipped: ${services.postgres.reason}`, () =>
-          body({ kind, open: () => never() }));
-      }
+      describeNeeding(services.postgres.reason, 'PostgreSQL is reachable', name, () =>
+        body({ kind, open: () => never() }),
+      );
       continue;
     }
     describe(name, () => {
