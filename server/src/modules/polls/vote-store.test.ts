@@ -11,6 +11,7 @@ import {
   recordingConn,
 } from '../../realtime/testing/recording-conns.ts';
 import type { Database } from '../../storage/database.ts';
+import { eventually } from '../../testing/eventually.ts';
 import { describeStorage } from '../../testing/storage-matrix.ts';
 import { lifecycleOn, seed } from './testing/poll-seed.ts';
 import type { VoteOutcome } from './vote-batch.ts';
@@ -19,14 +20,14 @@ import { VoteStore } from './vote-store.ts';
 /** A batch window no test here waits out: a vote written only when its timer fires is a failure. */
 const NEVER_MS = 60_000;
 
-/** The promise's value, or a failure naming what did not happen within 5 s. */
-const within5s = <T>(p: Promise<T>, what: string): Promise<T> =>
-  Promise.race([
-    p,
-    Bun.sleep(5000).then(() => {
-      throw new Error(`${what} did not happen within 5 s`);
-    }),
-  ]);
+/** The promise's value once it settles, or a failure naming `what` after 5 s (eventually). */
+const settled = async <T>(p: Promise<T>, what: string): Promise<T> => {
+  let out: { v: T } | null = null;
+  void p.then((v) => {
+    out = { v };
+  });
+  return (await eventually(() => out, 5000, what)).v;
+};
 
 describeStorage('vote store', (ctx) => {
   let db: Database;
@@ -78,7 +79,7 @@ describeStorage('vote store', (ctx) => {
     const writing = store.flushQueued();
     expect(writing).not.toBeNull();
     const second = store.submit(votes('during-b', 3)); // the first batch is being written
-    const outcomes: VoteOutcome[] = await within5s(
+    const outcomes: VoteOutcome[] = await settled(
       Promise.all([first, second]),
       'the vote that arrived during a write being written',
     );
@@ -108,7 +109,7 @@ describeStorage('vote store', (ctx) => {
       reachedAtAnswer = reached();
       return o;
     });
-    expect((await within5s(answered, 'the vote being answered before the next turn')).ok).toBe(true);
+    expect((await settled(answered, 'the vote being answered before the next turn')).ok).toBe(true);
     expect(reachedAtAnswer).toBe(CLOCK_EVERY);
     while (f.busy) await new Promise((r) => setImmediate(r));
     expect(reached()).toBe(4 * CLOCK_EVERY);
