@@ -105,7 +105,7 @@ test('a results frame still waiting for its turn is replaced by the newer one, n
   }
 });
 
-test('a results frame that waited behind a long broadcast goes out with the counts of when it starts', async () => {
+test('a results frame goes out with the counts of each turn that writes it', async () => {
   const { members, f } = classOf(3);
   let count = 1;
   let sessionChanged = false;
@@ -115,25 +115,53 @@ test('a results frame that waited behind a long broadcast goes out with the coun
     return sessionChanged ? null : { teacher: results(count), student: results(count) };
   };
   f.broadcast(results(1), results(1), undefined, 'latest', refresh); // starts at once: counts of now
-  expect(built).toBe(0); // written from the frames just built, not built a second time
+  expect(built).toBe(0); // its first chunk is written from the frames just built, not built again
   f.broadcast(results(2), results(2), undefined, 'latest', refresh); // waits three turns
   count = 5; // answers counted while the first frame is still being written
   while (f.busy) await new Promise((r) => setImmediate(r));
-  expect(built).toBe(1); // the waiting frame, when its turn came
-  for (const c of members) {
-    expect((c as RecordingConn).sent.map((m) => m.answeredCount)).toEqual([1, 5]);
-  }
+  // Asked before each later turn of the first frame (2) and each turn of the waiting one (3).
+  expect(built).toBe(5);
+  const counts = [...members].map((c) => (c as RecordingConn).sent.map((m) => m.answeredCount));
+  // The chunk written before the answers came in has them from the second frame; the rest, the first.
+  expect(counts.slice(0, CLOCK_EVERY).every((got) => got.join() === '1,5')).toBe(true);
+  expect(counts.slice(CLOCK_EVERY).every((got) => got.join() === '5,5')).toBe(true);
 
   // When the state moved on (refresh says null), the frame goes out as it was queued. (The first of
-  // these two starts at once, so it goes out as built: 6.)
+  // these two starts at once, so its first chunk goes out as built: 6.)
   f.broadcast(results(6), results(6), undefined, 'latest', refresh);
   f.broadcast(results(7), results(7), undefined, 'latest', refresh);
   sessionChanged = true;
   count = 9;
   while (f.busy) await new Promise((r) => setImmediate(r));
   for (const c of members) {
-    expect((c as RecordingConn).sent.map((m) => m.answeredCount)).toEqual([1, 5, 6, 7]);
+    expect((c as RecordingConn).sent.map((m) => m.answeredCount).slice(2)).toEqual([6, 7]);
   }
+});
+
+test('the server clock is spliced into a frame per chunk; the frame is serialised once per build', async () => {
+  const members = new Set<Conn>(Array.from({ length: 2 * CLOCK_EVERY }, (_, i) => conn(`s${i}`, 'student')));
+  let clock = 50;
+  const f = new Fanout(
+    () => members,
+    () => clock++,
+    undefined,
+    { turnMs: ONE_CHUNK_TURNS, clock: chunkClock() },
+  );
+  let serialised = 0;
+  const frame = Object.assign(results(3), {
+    toJSON(this: Record<string, unknown>) {
+      serialised++;
+      const { toJSON: _, ...plain } = this;
+      return plain;
+    },
+  });
+  f.broadcast(null, frame);
+  while (f.busy) await new Promise((r) => setImmediate(r));
+  expect(serialised).toBe(1); // once, for both chunks
+  const sent = [...members].map((c) => (c as RecordingConn).sent[0]);
+  expect(sent.every((m) => m.type === 'results.updated' && m.answeredCount === 3)).toBe(true);
+  expect(sent.slice(0, CLOCK_EVERY).every((m) => m.now === 50)).toBe(true);
+  expect(sent.slice(CLOCK_EVERY).every((m) => m.now === 51)).toBe(true);
 });
 
 test('a turn stops writing once its time is up; the rest of the class follows on later turns', async () => {

@@ -7,10 +7,13 @@
  * (`turnMs`) with the event loop let through between them (`setImmediate`: I/O first). Broadcasts
  * queue behind each other, so every connection still receives frames in the order they were
  * broadcast; a room written within one turn is served at once, synchronously (unless work is waiting
- * to go before the turn: see `turnFor`).
+ * to go before the turn: see `turnFor`). A broadcast that can rebuild its messages (results frames)
+ * does so at the start of every turn that writes it, so the class it has not reached yet gets the
+ * newest state (decision 0013).
  *
- * Frames carrying the server clock (`now`) are stamped per chunk of CLOCK_EVERY connections, so `now`
- * is the time the frame left (clients derive their clock offset, and with it every countdown, from it).
+ * A message is serialised once per build; frames carrying the server clock (`now`) have it spliced in
+ * per chunk of CLOCK_EVERY connections, so `now` is the time the frame left (clients derive their
+ * clock offset, and with it every countdown, from it).
  */
 import type { OutgoingMessage } from '@handsup/protocol';
 import { type Conn, prepare, sendPrepared } from './connection.ts';
@@ -63,9 +66,9 @@ export interface QueuedVotes {
 export const turnFor = (storage: StorageKind, votes: QueuedVotes): Turns =>
   storage === 'postgres' ? { turnMs: 1.5 } : { turnMs: 10, beforeTurn: () => votes.flushQueued() };
 
-type Job = {
-  teacher: OutgoingMessage | null;
-  student: OutgoingMessage | null;
+type Frames = { teacher: OutgoingMessage | null; student: OutgoingMessage | null };
+
+type Job = Frames & {
   conns: Conn[];
   next: number;
   /** Runs once every connection of the job was written to (e.g. close them after `session.ended`). */
@@ -73,11 +76,16 @@ type Job = {
   /** Whether a newer 'latest' broadcast may take this job's place while it waits (results frames). */
   latest: boolean;
   /**
-   * Rebuilds the messages from the state of the moment the job starts being written (results
-   * frames: a frame that waited behind a long broadcast goes out with the newest counts), or null to
-   * keep the queued ones (the state has moved on in a way the queued frames must not skip).
+   * Rebuilds the messages from the state of the moment (results frames), or null to keep the ones it
+   * has — nothing changed, or the state moved on in a way the queued frames must not skip. Asked at
+   * the start of every turn that writes the job: a frame that waited behind a long broadcast goes out
+   * with the newest counts, and so does the rest of a class still being written when answers come in.
    */
-  refresh?: () => { teacher: OutgoingMessage | null; student: OutgoingMessage | null } | null;
+  refresh?: () => Frames | null;
+  /** Whether the messages were built this very tick (the job is being written as soon as queued). */
+  fresh: boolean;
+  /** The messages serialised without `now` (see `stamped`), built on first use. */
+  bodies: { teacher: string | null; student: string | null } | null;
 };
 
 export class Fanout {
@@ -113,6 +121,7 @@ export class Fanout {
       last.teacher = teacher;
       last.student = student;
       last.refresh = refresh;
+      last.bodies = null;
       last.conns = [...(student ? this.members() : this.teachers())];
       last.done = () => {
         before?.();
@@ -123,9 +132,6 @@ export class Fanout {
     if (teacher) messagesOut.inc({ type: teacher.type });
     if (student) messagesOut.inc({ type: student.type });
     const to = student ? this.members() : this.teachers();
-    // An empty queue means the job is written now, from the state it was just built from: a refresh
-    // would build the same frames a second time.
-    const waits = this.queue.length > 0;
     this.queue.push({
       teacher,
       student,
@@ -133,7 +139,11 @@ export class Fanout {
       next: 0,
       done,
       latest,
-      refresh: waits ? refresh : undefined,
+      refresh,
+      // An empty queue means the job is written now, from the state it was just built from: a
+      // refresh before its first turn would build the same frames a second time.
+      fresh: this.queue.length === 0,
+      bodies: null,
     });
     if (!this.scheduled) this.drain();
   }
@@ -165,8 +175,13 @@ export class Fanout {
     const clock = this.turns.clock ?? monotonic;
     const { turnMs } = this.turns;
     const started = clock();
+    let renewed: Job | null = null;
     while (this.queue.length && !this.stopped) {
       const job = this.queue[0];
+      if (job !== renewed) {
+        this.renew(job);
+        renewed = job;
+      }
       this.write(job, Math.min(job.conns.length, job.next + CLOCK_EVERY));
       if (job.next >= job.conns.length) {
         this.queue.shift();
@@ -180,15 +195,22 @@ export class Fanout {
     }
   }
 
-  private write(job: Job, end: number): void {
-    if (job.next === 0 && job.refresh) {
-      const fresh = job.refresh();
-      job.refresh = undefined;
-      if (fresh) {
-        job.teacher = fresh.teacher;
-        job.student = fresh.student;
-      }
+  /** Once per turn that writes the job: the newest messages, if it has a way to build them. */
+  private renew(job: Job): void {
+    if (job.fresh) {
+      job.fresh = false;
+      return;
     }
+    const fresh = job.refresh?.();
+    if (!fresh) return;
+    job.teacher = fresh.teacher;
+    job.student = fresh.student;
+    job.bodies = null;
+  }
+
+  private write(job: Job, end: number): void {
+    job.bodies ??= { teacher: body(job.teacher), student: body(job.student) };
+    const { teacher, student } = job.bodies;
     const members = this.members();
     let t: string | null = null;
     let s: string | null = null;
@@ -196,18 +218,29 @@ export class Fanout {
       const c = job.conns[job.next];
       if (!members.has(c)) continue; // left since the broadcast was queued
       if (c.state?.role === 'teacher') {
-        if (!job.teacher) continue;
-        t ??= this.stamp(job.teacher);
+        if (teacher === null) continue;
+        t ??= this.stamped(job.teacher, teacher);
         sendPrepared(c, t);
-      } else if (job.student) {
-        s ??= this.stamp(job.student);
+      } else if (student !== null) {
+        s ??= this.stamped(job.student, student);
         sendPrepared(c, s);
       }
     }
   }
 
-  private stamp(message: OutgoingMessage): string {
-    if ('now' in message) (message as { now: number }).now = this.now();
-    return prepare(message);
+  /** The message as sent from this chunk: the server's clock of now spliced in, if it carries one. */
+  private stamped(message: OutgoingMessage | null, prepared: string): string {
+    return message && 'now' in message ? `"now":${this.now()},${prepared}` : prepared;
   }
 }
+
+/**
+ * A message serialised once per build, without its `now` (spliced in per chunk by `stamped`), in the
+ * form `sendPrepared` takes; null when the audience gets nothing.
+ */
+const body = (message: OutgoingMessage | null): string | null => {
+  if (!message) return null;
+  if (!('now' in message)) return prepare(message);
+  const { now: _, ...rest } = message as OutgoingMessage & { now: number };
+  return prepare(rest);
+};
