@@ -9,19 +9,17 @@ import {
   recordingConn as conn,
 } from './testing/recording-conns.ts';
 
-/** A class of `chunks` chunks of students, served one chunk per turn, with the server clock stopped. */
-const classOf = (chunks: number) => {
+/**
+ * A class of `chunks` chunks of students, served one chunk per turn, with the server clock `now`
+ * (stopped unless given).
+ */
+const classOf = (chunks: number, now: () => number = () => 0) => {
   const members = new Set<Conn>(
     Array.from({ length: chunks * CLOCK_EVERY }, (_, i) => conn(`s${i}`, 'student')),
   );
   return {
     members,
-    f: new Fanout(
-      () => members,
-      () => 0,
-      undefined,
-      { turnMs: ONE_CHUNK_TURNS, clock: chunkClock() },
-    ),
+    f: new Fanout(() => members, now, undefined, { turnMs: ONE_CHUNK_TURNS, clock: chunkClock() }),
   };
 };
 
@@ -139,14 +137,8 @@ test('a results frame goes out with the counts of each turn that writes it', asy
 });
 
 test('the server clock is spliced into a frame per chunk; the frame is serialised once per build', async () => {
-  const members = new Set<Conn>(Array.from({ length: 2 * CLOCK_EVERY }, (_, i) => conn(`s${i}`, 'student')));
   let clock = 50;
-  const f = new Fanout(
-    () => members,
-    () => clock++,
-    undefined,
-    { turnMs: ONE_CHUNK_TURNS, clock: chunkClock() },
-  );
+  const { members, f } = classOf(2, () => clock++);
   let serialised = 0;
   const frame = Object.assign(results(3), {
     toJSON(this: Record<string, unknown>) {
