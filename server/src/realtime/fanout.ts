@@ -161,10 +161,8 @@ export class Fanout {
   private drain(): void {
     const first = this.turns.beforeTurn?.();
     if (first) {
-      // The turn follows once it is done (embedded: within this tick, a commit settles in microtasks);
-      // what it commits may be counted in the frames, so they are no longer of this moment.
+      // The turn follows once it is done (embedded: within this tick, a commit settles in microtasks).
       this.scheduled = true;
-      if (this.queue[0]) this.queue[0].fresh = false;
       const turn = () => this.turn();
       first.then(turn, turn);
       return;
