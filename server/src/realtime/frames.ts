@@ -148,3 +148,19 @@ export const resultsReleased = (
     msg.correct = poll.settings.correct;
   return msg;
 };
+
+/** The same for every audience: the open poll's new deadline. */
+export const pollExtended = (poll: Poll, version: number, now: number): OutgoingMessage<'poll.extended'> => ({
+  type: 'poll.extended',
+  version,
+  pollId: poll.id,
+  closesAt: poll.closesAt?.getTime() ?? 0,
+  now,
+});
+
+/** The same for every audience: the session was stopped (its connections are closed after it). */
+export const sessionEnded = (sessionId: string, version: number): OutgoingMessage<'session.ended'> => ({
+  type: 'session.ended',
+  version,
+  sessionId,
+});

@@ -184,13 +184,7 @@ export class SessionRoom {
         if (s.openPoll?.id === poll.id) s.openPoll = poll;
         this.shown.update(poll);
         {
-          const extended: OutgoingMessage<'poll.extended'> = {
-            type: 'poll.extended',
-            version: e.version,
-            pollId: poll.id,
-            closesAt: poll.closesAt?.getTime() ?? 0,
-            now: this.now,
-          };
+          const extended = frames.pollExtended(poll, e.version, this.now);
           this.broadcast(extended, extended);
         }
         break;
@@ -229,11 +223,7 @@ export class SessionRoom {
         break;
       case 'ended': {
         s.openPoll = null;
-        const ended: OutgoingMessage<'session.ended'> = {
-          type: 'session.ended',
-          version: e.version,
-          sessionId: this.sessionId,
-        };
+        const ended = frames.sessionEnded(this.sessionId, e.version);
         this.broadcast(ended, ended, () => {
           for (const c of [...this.conns]) c.end(ERROR_CATALOG.session_ended.close, 'session_ended');
         });
@@ -303,8 +293,8 @@ export class SessionRoom {
   // ---- frames -------------------------------------------------------------------------------------
 
   /**
-   * One message per audience, serialised once per chunk of connections (fanout.ts); `student` null
-   * means students get nothing. `done` runs after the last connection was written to.
+   * One message per audience, serialised once per broadcast (fanout.ts); `student` null means
+   * students get nothing. `done` runs after the last connection was written to.
    */
   broadcast(teacher: OutgoingMessage | null, student: OutgoingMessage | null, done?: () => void): void {
     this.fanout.broadcast(teacher, student, done);
