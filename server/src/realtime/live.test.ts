@@ -150,6 +150,48 @@ describeStorage('the live poll engine over WebSockets', (ctx) => {
     expect(closed.closedAt).toBe(soon);
   });
 
+  test('the teacher extends the open poll: every client gets the new deadline with the server clock, and the poll takes answers past the old one', async () => {
+    const poll = await createPoll(node, room, choice('Extended?'));
+    const teacher = await join(room.teacherToken);
+    const s = await join(room.students[3].token);
+    const from = s.frames.length;
+    const teacherFrom = teacher.frames.length;
+    await node.call('POST', `/api/polls/${poll.id}/open`, {
+      token: room.teacherToken,
+      body: { timerSeconds: 5 },
+    });
+    const opened = await s.next('poll.opened', (m) => m.poll.id === poll.id, 5000, from);
+    const extendedAt = Date.now();
+    teacher.send({ type: 'poll.extend', pollId: poll.id, seconds: 30 });
+    for (const c of [s, teacher]) {
+      const extended = await c.next(
+        'poll.extended',
+        (m) => m.pollId === poll.id,
+        5000,
+        c === s ? from : teacherFrom,
+      );
+      expect(extended.closesAt).toBe(opened.closesAt! + 30_000);
+      expect(extended.version).toBeGreaterThan(opened.version);
+      expect(Math.abs(extended.now - extendedAt)).toBeLessThan(2000);
+    }
+    const [row] = await node.deps.database.query<{ closes_at: Date }>(
+      'SELECT closes_at FROM polls WHERE id = $1',
+      [poll.id],
+    );
+    expect(new Date(row.closes_at).getTime()).toBe(opened.closesAt! + 30_000);
+    // Past the old deadline: the timer set for it must have been moved (the sweeper runs every second).
+    while (Date.now() < opened.closesAt! + 1500) await Bun.sleep(20);
+    const id = uuid();
+    s.send({
+      type: 'vote.cast',
+      pollId: poll.id,
+      value: { type: 'single_choice', optionId: 'a' },
+      clientMsgId: id,
+    });
+    await s.next('vote.accepted', (m) => m.clientMsgId === id);
+    expect(s.frames.slice(from).some((m) => m.type === 'poll.closed')).toBe(false);
+  });
+
   test('answer changes: replaced when the poll allows it, answer_locked when it does not', async () => {
     for (const allow of [true, false]) {
       const poll = await createPoll(node, room, choice(`Change ${allow}?`, { allowAnswerChange: allow }));
