@@ -15,6 +15,10 @@ import {
 
 const uuid = () => crypto.randomUUID();
 
+/** A student picks a single-choice option (the vote's client id given, for the replies to match). */
+const choose = (c: Client, pollId: string, optionId: string, clientMsgId: string) =>
+  c.send({ type: 'vote.cast', pollId, value: { type: 'single_choice', optionId }, clientMsgId });
+
 describeStorage('the live poll engine over WebSockets', (ctx) => {
   let node: Node;
   let room: Classroom;
@@ -41,12 +45,7 @@ describeStorage('the live poll engine over WebSockets', (ctx) => {
     await Promise.all(
       s.map(async (c, i) => {
         const id = uuid();
-        c.send({
-          type: 'vote.cast',
-          pollId: poll.id,
-          value: { type: 'single_choice', optionId: votes[i] },
-          clientMsgId: id,
-        });
+        choose(c, poll.id, votes[i], id);
         await c.next('vote.accepted', (m) => m.clientMsgId === id);
       }),
     );
@@ -75,13 +74,7 @@ describeStorage('the live poll engine over WebSockets', (ctx) => {
     await clients[0].next('poll.opened', (m) => m.poll.id === poll.id);
     const c = await join(room.students[3].token);
     const id = uuid();
-    for (let i = 0; i < 3; i++)
-      c.send({
-        type: 'vote.cast',
-        pollId: poll.id,
-        value: { type: 'single_choice', optionId: 'c' },
-        clientMsgId: id,
-      });
+    for (let i = 0; i < 3; i++) choose(c, poll.id, 'c', id);
     await eventually(
       () => c.frames.filter((f) => f.type === 'vote.accepted' && f.clientMsgId === id).length === 3,
     );
@@ -137,12 +130,7 @@ describeStorage('the live poll engine over WebSockets', (ctx) => {
     expect(closesAt).toBeGreaterThan(soon);
     while (Date.now() < soon + 5) await Bun.sleep(1);
     const id = uuid();
-    s.send({
-      type: 'vote.cast',
-      pollId: poll.id,
-      value: { type: 'single_choice', optionId: 'a' },
-      clientMsgId: id,
-    });
+    choose(s, poll.id, 'a', id);
     const rejected = await s.next('vote.rejected', (m) => m.clientMsgId === id);
     expect(rejected.code).toBe('poll_closed');
     const closed = await s.next('poll.closed', (m) => m.pollId === poll.id, 3000, from);
@@ -182,12 +170,7 @@ describeStorage('the live poll engine over WebSockets', (ctx) => {
     // Past the old deadline: the timer set for it must have been moved (the sweeper runs every second).
     while (Date.now() < opened.closesAt! + 1500) await Bun.sleep(20);
     const id = uuid();
-    s.send({
-      type: 'vote.cast',
-      pollId: poll.id,
-      value: { type: 'single_choice', optionId: 'a' },
-      clientMsgId: id,
-    });
+    choose(s, poll.id, 'a', id);
     await s.next('vote.accepted', (m) => m.clientMsgId === id);
     expect(s.frames.slice(from).some((m) => m.type === 'poll.closed')).toBe(false);
   });
@@ -200,20 +183,10 @@ describeStorage('the live poll engine over WebSockets', (ctx) => {
       await node.call('POST', `/api/polls/${poll.id}/open`, { token: room.teacherToken, body: {} });
       await s.next('poll.opened', (m) => m.poll.id === poll.id, 5000, from);
       const first = uuid();
-      s.send({
-        type: 'vote.cast',
-        pollId: poll.id,
-        value: { type: 'single_choice', optionId: 'a' },
-        clientMsgId: first,
-      });
+      choose(s, poll.id, 'a', first);
       await s.next('vote.accepted', (m) => m.clientMsgId === first);
       const second = uuid();
-      s.send({
-        type: 'vote.cast',
-        pollId: poll.id,
-        value: { type: 'single_choice', optionId: 'b' },
-        clientMsgId: second,
-      });
+      choose(s, poll.id, 'b', second);
       const reply = await s.next(allow ? 'vote.accepted' : 'vote.rejected', (m) => m.clientMsgId === second);
       if (!allow)
         expect((reply as Extract<ServerMessage, { type: 'vote.rejected' }>).code).toBe('answer_locked');
@@ -294,12 +267,7 @@ describeStorage('the live poll engine over WebSockets', (ctx) => {
     });
     const s = await join(room.students[0].token);
     const id = uuid();
-    s.send({
-      type: 'vote.cast',
-      pollId: poll.id,
-      value: { type: 'single_choice', optionId: 'c' },
-      clientMsgId: id,
-    });
+    choose(s, poll.id, 'c', id);
     await s.next('vote.accepted', (m) => m.clientMsgId === id);
     s.close();
     const again = await Client.connect(node.wsUrl);
@@ -323,12 +291,7 @@ describeStorage('the live poll engine over WebSockets', (ctx) => {
     await Promise.all(
       students.map(async (c, i) => {
         const id = uuid();
-        c.send({
-          type: 'vote.cast',
-          pollId: poll.id,
-          value: { type: 'single_choice', optionId: i % 2 ? 'a' : 'b' },
-          clientMsgId: id,
-        });
+        choose(c, poll.id, i % 2 ? 'a' : 'b', id);
         await c.next('vote.accepted', (m) => m.clientMsgId === id);
       }),
     );
